@@ -1,0 +1,41 @@
+namespace Functions.Core.Configuration;
+
+/// <summary>Every environment variable the functions read, in one place (docs/configuration.md lists them).</summary>
+public static class EnvironmentVariableNames
+{
+    /// <summary>Prefix of the SSM parameters <c>host</c>, <c>user</c> and <c>password</c>.</summary>
+    public const string SsmParameterPrefix = "SSM_PARAMETER_PREFIX";
+
+    /// <summary>Cluster name where a message or log group does not carry one.</summary>
+    public const string ClusterName = "CLUSTER_NAME";
+
+    /// <summary>Prefix of the Kubernetes event indices.</summary>
+    public const string EventsIndex = "EVENTS_INDEX";
+
+    /// <summary>Prefix of the control-plane log indices.</summary>
+    public const string ControlPlaneIndex = "CONTROL_PLANE_INDEX";
+
+    /// <summary>Largest <c>_bulk</c> body sent in one request, in bytes.</summary>
+    public const string BulkMaxBytes = "BULK_MAX_BYTES";
+
+    /// <summary>How long credentials read from SSM are reused, in seconds.</summary>
+    public const string CredentialsTtlSeconds = "CREDENTIALS_TTL_SECONDS";
+
+    /// <summary>Host and port of the Lambda Runtime API; absent outside Lambda.</summary>
+    public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
+
+    /// <summary>X-Ray trace header of the current invocation, set by the runtime loop.</summary>
+    public const string TraceId = "_X_AMZN_TRACE_ID";
+
+    /// <summary>The function's name, set by Lambda.</summary>
+    public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";
+
+    /// <summary>The function's configured memory, set by Lambda.</summary>
+    public const string FunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
+
+    /// <summary>The function's version, set by Lambda.</summary>
+    public const string FunctionVersion = "AWS_LAMBDA_FUNCTION_VERSION";
+
+    /// <summary>The AWS region, set by Lambda and honoured by the AWS SDK.</summary>
+    public const string Region = "AWS_REGION";
+}

@@ -1,0 +1,17 @@
+namespace Functions.Core.OpenSearch;
+
+/// <summary>What became of one document.</summary>
+public enum BulkItemStatus
+{
+    /// <summary>Not confirmed stored: not sent, or a transient fault outlived the retries the deadline allowed. The default, so nothing counts as stored until OpenSearch says so.</summary>
+    NotStored = 0,
+
+    /// <summary>Stored (created or updated).</summary>
+    Indexed,
+
+    /// <summary>Refused because a copy with a higher external version is already stored: the newer copy won, which is success.</summary>
+    VersionConflict,
+
+    /// <summary>Refused for good (mapping error, invalid document, too large): sending it again would fail again.</summary>
+    Rejected,
+}

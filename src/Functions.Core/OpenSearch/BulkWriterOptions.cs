@@ -1,0 +1,26 @@
+namespace Functions.Core.OpenSearch;
+
+/// <summary>How the bulk writer sizes requests and retries.</summary>
+public sealed record BulkWriterOptions
+{
+    /// <summary>Largest request body in bytes (BULK_MAX_BYTES). A single larger document is sent alone.</summary>
+    public int MaxBytes { get; init; } = 5 * 1024 * 1024;
+
+    /// <summary>First retry delay; doubles each round up to <see cref="MaxDelay"/>, with jitter.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Cap on one retry delay.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Most retry rounds per write, whatever the deadline.</summary>
+    public int MaxRetryRounds { get; init; } = 20;
+
+    /// <summary>
+    /// Time kept free before the deadline: no request starts and no wait ends later than this before it,
+    /// so the function can still answer Lambda with what failed.
+    /// </summary>
+    public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Index templates installed once per process before the first write.</summary>
+    public IReadOnlyList<IndexTemplate> Templates { get; init; } = [];
+}

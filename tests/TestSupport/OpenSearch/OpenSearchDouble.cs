@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace TestSupport.OpenSearch;
+
+/// <summary>
+/// An OpenSearch domain as the functions see it, on Kestrel at 127.0.0.1 (HTTP; TLS is the real
+/// domain's business). It models the documented behaviour the writer depends on:
+/// <list type="bullet">
+/// <item><c>POST /_bulk</c> with per-item results in the response schema of the API specification
+/// (<c>took</c>, <c>errors</c>, <c>items[].index{_index,_id,_version,result,_shards,_seq_no,_primary_term,status,error}</c>);</item>
+/// <item>external versioning (<c>version_type=external|external_gte</c>) with 409 <c>version_conflict_engine_exception</c>;</item>
+/// <item>basic authentication with a password that can change (401 until the client re-reads it);</item>
+/// <item>a maximum request size (413), per-item 429s, whole-request 429/502/503/504, dropped
+/// connections, latency, and per-document mapping rejections (400 <c>mapper_parsing_exception</c>);</item>
+/// <item><c>PUT/GET _index_template</c>, <c>GET {index}/_doc/{id}</c>, <c>GET {pattern}/_count</c>.</item>
+/// </list>
+/// </summary>
+public sealed class OpenSearchDouble : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, StoredDocument>> _indices = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _templates = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<BulkFault> _requestFaults = new();
+    private readonly ConcurrentDictionary<string, int> _itemTooManyRequests = new(StringComparer.Ordinal);
+    private readonly Lock _writeGate = new();
+    private long _seqNo;
+    private int _bulkRequests;
+    private int _unauthorized;
+    private long _bulkBytes;
+
+    private OpenSearchDouble(WebApplication app) => _app = app;
+
+    /// <summary>The domain's endpoint, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>The user the domain accepts.</summary>
+    public string User { get; set; } = "admin";
+
+    /// <summary>The password the domain accepts; change it to simulate a rotation.</summary>
+    public string Password { get; set; } = "Admin-Passw0rd!";
+
+    /// <summary>Requests larger than this get 413 (http.max_content_length); null for no limit.</summary>
+    public long? MaxContentLength { get; set; }
+
+    /// <summary>Delay before every answer.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>
+    /// Decides whether a document is refused for good (a mapping error): return the reason, or null to
+    /// accept. Models a field whose type does not match the index mapping.
+    /// </summary>
+    public Func<string, JsonElement, string?>? RejectDocument { get; set; }
+
+    /// <summary>When true, every item of every bulk request answers 429 (the domain's write queue is full).</summary>
+    public bool RejectAllItemsWithTooManyRequests { get; set; }
+
+    /// <summary>How many bulk requests arrived (authenticated or not).</summary>
+    public int BulkRequests => Volatile.Read(ref _bulkRequests);
+
+    /// <summary>How many requests were refused with 401.</summary>
+    public int UnauthorizedRequests => Volatile.Read(ref _unauthorized);
+
+    /// <summary>Bulk request bytes received.</summary>
+    public long BulkBytes => Interlocked.Read(ref _bulkBytes);
+
+    /// <summary>Largest single bulk request body received.</summary>
+    public long LargestBulkRequest { get; private set; }
+
+    /// <summary>Index templates installed, by name.</summary>
+    public IReadOnlyDictionary<string, byte[]> Templates => _templates;
+
+    /// <summary>Starts the double.</summary>
+    public static async Task<OpenSearchDouble> StartAsync()
+    {
+        var builder = Kestrel.CreateBuilder();
+        var app = builder.Build();
+        var domain = new OpenSearchDouble(app);
+        app.Use(domain.AuthenticateAsync);
+        app.MapPost("/_bulk", domain.BulkAsync);
+        app.MapPut("/_bulk", domain.BulkAsync);
+        app.MapPut("/_index_template/{name}", domain.PutTemplateAsync);
+        app.MapGet("/_index_template/{name}", (string name) => domain._templates.TryGetValue(name, out var body)
+            ? Results.Text($"{{\"index_templates\":[{{\"name\":\"{name}\",\"index_template\":{Encoding.UTF8.GetString(body)}}}]}}", "application/json")
+            : Results.Json(new { error = new { type = "resource_not_found_exception", reason = $"index template matching [{name}] not found" }, status = 404 }, statusCode: 404));
+        app.MapGet("/{index}/_doc/{id}", (string index, string id) => domain.TryGet(index, id) is { } doc
+            ? Results.Json(new { _index = doc.Index, _id = doc.Id, _version = doc.Version, found = true, _source = doc.Source })
+            : Results.Json(new { _index = index, _id = id, found = false }, statusCode: 404));
+        app.MapGet("/{pattern}/_count", (string pattern) => Results.Json(new { count = domain.Documents(pattern).Count, _shards = new { total = 1, successful = 1, skipped = 0, failed = 0 } }));
+        app.MapGet("/", () => Results.Json(new { name = "double", cluster_name = "test", version = new { distribution = "opensearch", number = "2.11.0" }, tagline = "The OpenSearch Project: https://opensearch.org/" }));
+        domain.Endpoint = await Kestrel.StartAsync(app);
+        return domain;
+    }
+
+    /// <summary>Fails the next <paramref name="count"/> requests (bulk or template) as a whole with <paramref name="fault"/>.</summary>
+    public void FailNextRequests(int count, BulkFault fault)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _requestFaults.Enqueue(fault);
+        }
+    }
+
+    /// <summary>Answers 429 for the item with this id the next <paramref name="times"/> times it is sent.</summary>
+    public void RejectItemWithTooManyRequests(string id, int times) => _itemTooManyRequests[id] = times;
+
+    /// <summary>The stored document, or null.</summary>
+    public StoredDocument? TryGet(string index, string id) =>
+        _indices.TryGetValue(index, out var docs) && docs.TryGetValue(id, out var doc) ? doc : null;
+
+    /// <summary>The documents of every index matching the pattern (a name, or a prefix ending in *; comma lists allowed).</summary>
+    public IReadOnlyList<StoredDocument> Documents(string pattern = "*")
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var parts = pattern.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return _indices
+            .Where(i => parts.Any(p => p.EndsWith('*') ? i.Key.StartsWith(p[..^1], StringComparison.Ordinal) : i.Key == p))
+            .SelectMany(i => i.Value.Values)
+            .ToList();
+    }
+
+    /// <summary>Names of the indices that hold documents.</summary>
+    public IReadOnlyCollection<string> Indices => _indices.Keys.ToList();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task AuthenticateAsync(HttpContext context, RequestDelegate next)
+    {
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted);
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + Password));
+        if (!string.Equals(header, expected, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _unauthorized);
+            if (context.Request.Path.StartsWithSegments("/_bulk"))
+            {
+                Interlocked.Increment(ref _bulkRequests);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"OpenSearch Security\"";
+            await context.Response.WriteAsync("Unauthorized", context.RequestAborted);
+            return;
+        }
+
+        if (_requestFaults.TryDequeue(out var fault))
+        {
+            if (context.Request.Path.StartsWithSegments("/_bulk"))
+            {
+                Interlocked.Increment(ref _bulkRequests);
+            }
+
+            await WriteFaultAsync(context, fault);
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static async Task WriteFaultAsync(HttpContext context, BulkFault fault)
+    {
+        switch (fault)
+        {
+            case BulkFault.DropConnection:
+                context.Abort();
+                return;
+            case BulkFault.BadGateway:
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1></body></html>");
+                return;
+            case BulkFault.GatewayTimeout:
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+                await context.Response.WriteAsync("<html><body><h1>504 Gateway Time-out</h1></body></html>");
+                return;
+            case BulkFault.TooManyRequests:
+                await WriteErrorAsync(context, 429, "es_rejected_execution_exception", "rejected execution of coordinating operation [coordinating_and_primary_bytes=104857600, max_coordinating_and_primary_bytes=104857600]");
+                return;
+            case BulkFault.InternalServerError:
+                await WriteErrorAsync(context, 500, "exception", "internal error");
+                return;
+            default:
+                await WriteErrorAsync(context, 503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/2/no master];");
+                return;
+        }
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string type, string reason)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = new { root_cause = new[] { new { type, reason } }, type, reason }, status });
+    }
+
+    private async Task PutTemplateAsync(HttpContext context, string name)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        try
+        {
+            using var parsed = JsonDocument.Parse(buffer.ToArray());
+            if (!parsed.RootElement.TryGetProperty("index_patterns", out _))
+            {
+                await WriteErrorAsync(context, 400, "action_request_validation_exception", "Validation Failed: 1: index patterns are missing;");
+                return;
+            }
+        }
+        catch (JsonException ex)
+        {
+            await WriteErrorAsync(context, 400, "parse_exception", ex.Message);
+            return;
+        }
+
+        _templates[name] = buffer.ToArray();
+        await context.Response.WriteAsJsonAsync(new { acknowledged = true });
+    }
+
+    private async Task BulkAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _bulkRequests);
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        Interlocked.Add(ref _bulkBytes, body.Length);
+        lock (_writeGate)
+        {
+            LargestBulkRequest = Math.Max(LargestBulkRequest, body.Length);
+        }
+
+        if (MaxContentLength is { } max && body.Length > max)
+        {
+            await WriteErrorAsync(context, 413, "content_too_long_exception", $"request body of {body.Length} bytes exceeds the limit of {max} bytes");
+            return;
+        }
+
+        var started = DateTime.UtcNow;
+        var items = new List<string>();
+        var errors = false;
+        var lines = SplitLines(body, out var terminated);
+        if (!terminated || lines.Count % 2 != 0)
+        {
+            await WriteErrorAsync(context, 400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]");
+            return;
+        }
+
+        for (var i = 0; i < lines.Count; i += 2)
+        {
+            string item;
+            try
+            {
+                item = ApplyIndex(lines[i], lines[i + 1], ref errors);
+            }
+            catch (JsonException ex)
+            {
+                await WriteErrorAsync(context, 400, "x_content_parse_exception", ex.Message);
+                return;
+            }
+
+            items.Add(item);
+        }
+
+        var took = (int)(DateTime.UtcNow - started).TotalMilliseconds;
+        context.Response.ContentType = "application/json; charset=UTF-8";
+        await context.Response.WriteAsync($"{{\"took\":{took},\"errors\":{(errors ? "true" : "false")},\"items\":[{string.Join(',', items)}]}}");
+    }
+
+    private string ApplyIndex(ReadOnlyMemory<byte> actionLine, ReadOnlyMemory<byte> sourceLine, ref bool errors)
+    {
+        using var action = JsonDocument.Parse(actionLine);
+        var (op, meta) = action.RootElement.EnumerateObject().Select(p => (p.Name, p.Value)).Single();
+        var index = meta.GetProperty("_index").GetString()!;
+        var id = meta.TryGetProperty("_id", out var idElement) ? idElement.GetString()! : Guid.NewGuid().ToString("N");
+        long? version = meta.TryGetProperty("version", out var v) ? v.GetInt64() : null;
+        var versionType = meta.TryGetProperty("version_type", out var vt) ? vt.GetString() : null;
+        if (op is not ("index" or "create"))
+        {
+            errors = true;
+            return ErrorItem(op, index, id, 400, "illegal_argument_exception", $"the double supports only index and create, not {op}");
+        }
+
+        var source = JsonDocument.Parse(sourceLine).RootElement.Clone();
+        if (RejectAllItemsWithTooManyRequests || (_itemTooManyRequests.TryGetValue(id, out var left) && left > 0 && _itemTooManyRequests.TryUpdate(id, left - 1, left)))
+        {
+            errors = true;
+            return ErrorItem(op, index, id, 429, "es_rejected_execution_exception", "rejected execution of primary operation [shard_detail=[" + index + "][0][P], shard_max_coordinating_and_primary_bytes=0]");
+        }
+
+        if (RejectDocument?.Invoke(index, source) is { } reason)
+        {
+            errors = true;
+            return ErrorItem(op, index, id, 400, "mapper_parsing_exception", reason);
+        }
+
+        var docs = _indices.GetOrAdd(index, _ => new ConcurrentDictionary<string, StoredDocument>(StringComparer.Ordinal));
+        lock (_writeGate)
+        {
+            docs.TryGetValue(id, out var existing);
+            if (version is { } newVersion && existing is not null)
+            {
+                var conflict = versionType switch
+                {
+                    "external_gte" => newVersion < existing.Version,
+                    "external" => newVersion <= existing.Version,
+                    _ => false,
+                };
+                if (conflict)
+                {
+                    errors = true;
+                    return ErrorItem(op, index, id, 409, "version_conflict_engine_exception",
+                        $"[{id}]: version conflict, current version [{existing.Version}] is higher than the one provided [{newVersion}]");
+                }
+            }
+
+            if (op == "create" && existing is not null)
+            {
+                errors = true;
+                return ErrorItem(op, index, id, 409, "version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{existing.Version}])");
+            }
+
+            var stored = new StoredDocument(index, id, version ?? ((existing?.Version ?? 0) + 1), source, (existing?.Writes ?? 0) + 1);
+            docs[id] = stored;
+            var seq = ++_seqNo;
+            var status = existing is null ? 201 : 200;
+            var result = existing is null ? "created" : "updated";
+            return $"{{\"{op}\":{{\"_index\":{Quote(index)},\"_id\":{Quote(id)},\"_version\":{stored.Version.ToString(CultureInfo.InvariantCulture)},\"result\":\"{result}\",\"_shards\":{{\"total\":2,\"successful\":1,\"failed\":0}},\"_seq_no\":{seq.ToString(CultureInfo.InvariantCulture)},\"_primary_term\":1,\"status\":{status.ToString(CultureInfo.InvariantCulture)}}}}}";
+        }
+    }
+
+    private static string ErrorItem(string op, string index, string id, int status, string type, string reason) =>
+        $"{{\"{op}\":{{\"_index\":{Quote(index)},\"_id\":{Quote(id)},\"status\":{status.ToString(CultureInfo.InvariantCulture)},\"error\":{{\"type\":{Quote(type)},\"reason\":{Quote(reason)},\"index\":{Quote(index)},\"shard\":\"0\",\"index_uuid\":\"aAsFqTI0Tc2W0LCWgPNrOA\"}}}}}}";
+
+    private static string Quote(string value) => JsonSerializer.Serialize(value);
+
+    private static List<ReadOnlyMemory<byte>> SplitLines(byte[] body, out bool terminated)
+    {
+        // OpenSearch requires the last line to end with a newline too.
+        terminated = body.Length > 0 && body[^1] == (byte)'\n';
+        var lines = new List<ReadOnlyMemory<byte>>();
+        var start = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (body[i] == (byte)'\n')
+            {
+                if (i > start)
+                {
+                    lines.Add(body.AsMemory(start, i - start));
+                }
+
+                start = i + 1;
+            }
+        }
+
+        return lines;
+    }
+}

@@ -1,0 +1,49 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.SQS;
+using Constructs;
+
+namespace Infra.Constructs;
+
+/// <summary>
+/// The queue between the collector and the indexer, with its dead-letter queue. A message the indexer
+/// fails five times moves to the DLQ and stays there 14 days (SQS's maximum) for a redrive, so an outage
+/// of the domain longer than the retries loses nothing.
+/// </summary>
+public sealed class EventQueue : Construct
+{
+    /// <summary>The receive count after which a message is moved to the DLQ.</summary>
+    public const int MaxReceiveCount = 5;
+
+    /// <summary>Creates the queue and its DLQ.</summary>
+    public EventQueue(Construct scope, string id, EventQueueProps props)
+        : base(scope, id)
+    {
+        DeadLetterQueue = new Queue(this, "DeadLetterQueue", new QueueProps
+        {
+            QueueName = $"{props.QueueName}-dlq",
+            Encryption = QueueEncryption.SQS_MANAGED,
+            EnforceSSL = true,
+            RetentionPeriod = Duration.Days(14),
+        });
+        Queue = new Queue(this, "Queue", new QueueProps
+        {
+            QueueName = props.QueueName,
+            Encryption = QueueEncryption.SQS_MANAGED,
+            EnforceSSL = true,
+            RetentionPeriod = Duration.Days(4),
+            VisibilityTimeout = Duration.Seconds(props.VisibilityTimeoutSeconds),
+            DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = MaxReceiveCount },
+        });
+        // SQS takes messages up to 1 MiB; this CDK version still validates the older 256 KiB limit, so
+        // the size is set on the CloudFormation resource directly. The collector packs 64 KiB by default.
+        var cfn = (CfnQueue)Queue.Node.DefaultChild!;
+        cfn.MaximumMessageSize = 1024 * 1024;
+        ((CfnQueue)DeadLetterQueue.Node.DefaultChild!).MaximumMessageSize = 1024 * 1024;
+    }
+
+    /// <summary>The events queue.</summary>
+    public Queue Queue { get; }
+
+    /// <summary>Where messages go after <see cref="MaxReceiveCount"/> failed receives.</summary>
+    public Queue DeadLetterQueue { get; }
+}

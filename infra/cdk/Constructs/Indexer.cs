@@ -1,0 +1,51 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Lambda.EventSources;
+using Constructs;
+
+namespace Infra.Constructs;
+
+/// <summary>
+/// IndexerFunction and its SQS event source mapping. The mapping reports batch item failures, so only
+/// the messages the function lists are retried; its batch size and window are chosen so one
+/// invocation's bulk body stays under BULK_MAX_BYTES with packed messages; its maximum concurrency is
+/// the cap on parallel bulk requests the OpenSearch domain sees from us.
+/// </summary>
+public sealed class Indexer : Construct
+{
+    /// <summary>Creates the function and the mapping.</summary>
+    public Indexer(Construct scope, string id, IndexerProps props)
+        : base(scope, id)
+    {
+        var settings = props.Settings;
+        Function = new NativeFunction(this, "IndexerFunction", new NativeFunctionProps
+        {
+            ProjectName = "IndexerFunction",
+            Description = "Indexes Kubernetes events from the queue into OpenSearch.",
+            Code = props.Code,
+            Architecture = settings.Arm64 ? Architecture.ARM_64 : Architecture.X86_64,
+            TimeoutSeconds = settings.IndexerTimeoutSeconds,
+            MemoryMb = settings.IndexerMemoryMb,
+            Parameters = props.Parameters,
+            LogRetentionDays = settings.LogRetentionDays,
+            Environment = new Dictionary<string, string>
+            {
+                ["SSM_PARAMETER_PREFIX"] = props.Parameters.Prefix,
+                ["CLUSTER_NAME"] = settings.ClusterName,
+                ["EVENTS_INDEX"] = settings.EventsIndex,
+                ["BULK_MAX_BYTES"] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["CREDENTIALS_TTL_SECONDS"] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        });
+        Function.Function.AddEventSource(new SqsEventSource(props.Queue.Queue, new SqsEventSourceProps
+        {
+            BatchSize = settings.IndexerBatchSize,
+            MaxBatchingWindow = Duration.Seconds(settings.IndexerMaxBatchingWindowSeconds),
+            MaxConcurrency = settings.IndexerMaxConcurrency,
+            ReportBatchItemFailures = true,
+        }));
+    }
+
+    /// <summary>The function.</summary>
+    public NativeFunction Function { get; }
+}

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Infra.Settings;
+
+/// <summary>
+/// Every CDK context key the app reads, with its default, parsed and validated in one place so that a
+/// mistake fails the synth with the key's name instead of producing a stack that deploys and misbehaves.
+/// docs/deploy.md lists the same keys; keep the two in step.
+/// </summary>
+public sealed partial class PipelineSettings
+{
+    /// <summary>Context keys, as users type them.</summary>
+    public static class Keys
+    {
+        public const string ClusterName = "clusterName";
+        public const string StackName = "stackName";
+        public const string OpenSearchEndpoint = "openSearchEndpoint";
+        public const string SsmParameterPrefix = "ssmParameterPrefix";
+        public const string AlarmEmail = "alarmEmail";
+        public const string Architecture = "architecture";
+        public const string PrebuiltFunctionsDir = "prebuiltFunctionsDir";
+        public const string EventsIndex = "eventsIndex";
+        public const string ControlPlaneIndex = "controlPlaneIndex";
+        public const string BulkMaxBytes = "bulkMaxBytes";
+        public const string CredentialsTtlSeconds = "credentialsTtlSeconds";
+        public const string IndexerTimeoutSeconds = "indexerTimeoutSeconds";
+        public const string IndexerMemoryMb = "indexerMemoryMb";
+        public const string IndexerBatchSize = "indexerBatchSize";
+        public const string IndexerMaxBatchingWindowSeconds = "indexerMaxBatchingWindowSeconds";
+        public const string IndexerMaxConcurrency = "indexerMaxConcurrency";
+        public const string ControlPlaneTimeoutSeconds = "controlPlaneTimeoutSeconds";
+        public const string ControlPlaneMemoryMb = "controlPlaneMemoryMb";
+        public const string LogRetentionDays = "logRetentionDays";
+        public const string MaxMessageAgeSeconds = "maxMessageAgeSeconds";
+        public const string CollectorSilenceMinutes = "collectorSilenceMinutes";
+        public const string CollectorMaxMessageBytes = "collectorMaxMessageBytes";
+        public const string DeployCollector = "deployCollector";
+        public const string KubectlRoleArn = "kubectlRoleArn";
+        public const string CollectorNamespace = "collectorNamespace";
+        public const string CollectorImage = "collectorImage";
+        public const string CollectorIdentity = "collectorIdentity";
+        public const string OidcProviderArn = "oidcProviderArn";
+        public const string CollectorManifestTemplate = "collectorManifestTemplate";
+        public const string CollectorManifestPath = "collectorManifestPath";
+    }
+
+    /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
+    public const string CollectorServiceAccount = "eks-history-collector";
+
+    /// <summary>SQS's limit on one message since 2025 (and the collector's upper bound).</summary>
+    public const int MaxSqsMessageBytes = 1024 * 1024;
+
+    // Lambda's limits for an SQS event source on a standard queue.
+    private const int MaxSqsBatchSize = 10_000;
+
+    // Share of BULK_MAX_BYTES that packed queue messages may fill: the bulk body adds an action line and
+    // clusterName/@timestamp per event to the message bytes, so a batch sized at 100 % would split.
+    private const double BulkHeadroom = 0.8;
+
+    private static readonly int[] AllowedRetentionDays =
+        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+    private PipelineSettings()
+    {
+    }
+
+    public required string ClusterName { get; init; }
+    public required string StackName { get; init; }
+    public string? OpenSearchEndpoint { get; init; }
+    public required string SsmParameterPrefix { get; init; }
+    public string? AlarmEmail { get; init; }
+    public required bool Arm64 { get; init; }
+    public string? PrebuiltFunctionsDir { get; init; }
+    public required string EventsIndex { get; init; }
+    public required string ControlPlaneIndex { get; init; }
+    public required int BulkMaxBytes { get; init; }
+    public required int CredentialsTtlSeconds { get; init; }
+    public required int IndexerTimeoutSeconds { get; init; }
+    public required int IndexerMemoryMb { get; init; }
+    public required int IndexerBatchSize { get; init; }
+    public required int IndexerMaxBatchingWindowSeconds { get; init; }
+    public required int IndexerMaxConcurrency { get; init; }
+    public required int ControlPlaneTimeoutSeconds { get; init; }
+    public required int ControlPlaneMemoryMb { get; init; }
+    public required int LogRetentionDays { get; init; }
+    public required int MaxMessageAgeSeconds { get; init; }
+    public required int CollectorSilenceMinutes { get; init; }
+    public required int CollectorMaxMessageBytes { get; init; }
+    public required bool DeployCollector { get; init; }
+    public string? KubectlRoleArn { get; init; }
+    public required string CollectorNamespace { get; init; }
+    public string? CollectorImage { get; init; }
+    public required CollectorIdentity CollectorIdentity { get; init; }
+    public string? OidcProviderArn { get; init; }
+    public string? CollectorManifestTemplate { get; init; }
+    public string? CollectorManifestPath { get; init; }
+
+    /// <summary>
+    /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
+    /// batching window) so that a message is not handed to a second invocation while throttled retries of
+    /// the first are still under way.
+    /// </summary>
+    public int QueueVisibilityTimeoutSeconds => (6 * IndexerTimeoutSeconds) + IndexerMaxBatchingWindowSeconds;
+
+    /// <summary>Reads and validates every key from a context lookup (<c>Node.TryGetContext</c>).</summary>
+    public static PipelineSettings FromContext(Func<string, object?> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var reader = new Reader(context);
+
+        var clusterName = reader.String(Keys.ClusterName)
+            ?? throw new SettingsException(Keys.ClusterName, "is required: the name of the existing EKS cluster whose history to keep.");
+        if (!ClusterNamePattern().IsMatch(clusterName))
+        {
+            throw new SettingsException(Keys.ClusterName, $"'{clusterName}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100, starting with a letter or digit).");
+        }
+
+        var prefix = reader.String(Keys.SsmParameterPrefix) ?? $"/eksworkshop/{clusterName}/opensearch";
+        if (!prefix.StartsWith('/') || prefix.EndsWith('/') || prefix.Contains("//", StringComparison.Ordinal))
+        {
+            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' must start with '/', not end with '/', and have no empty segment.");
+        }
+
+        var architecture = reader.String(Keys.Architecture) ?? "x86_64";
+        if (architecture is not ("x86_64" or "arm64"))
+        {
+            throw new SettingsException(Keys.Architecture, $"'{architecture}' is not one of x86_64, arm64.");
+        }
+
+        var bulkMaxBytes = reader.Int(Keys.BulkMaxBytes, 5 * 1024 * 1024, 64 * 1024, 100 * 1024 * 1024);
+        var messageBytes = reader.Int(Keys.CollectorMaxMessageBytes, 64 * 1024, 1024, MaxSqsMessageBytes);
+        var defaultBatch = Math.Clamp((int)(bulkMaxBytes * BulkHeadroom / messageBytes), 1, MaxSqsBatchSize);
+        var batchSize = reader.Int(Keys.IndexerBatchSize, defaultBatch, 1, MaxSqsBatchSize);
+        var window = reader.Int(Keys.IndexerMaxBatchingWindowSeconds, 5, 0, 300);
+        if (batchSize > 10 && window == 0)
+        {
+            // Lambda rejects a batch size above 10 without a batching window.
+            throw new SettingsException(Keys.IndexerMaxBatchingWindowSeconds, $"must be at least 1 when {Keys.IndexerBatchSize} is above 10 (it is {batchSize}).");
+        }
+
+        var indexerTimeout = reader.Int(Keys.IndexerTimeoutSeconds, 60, 5, 900);
+        if ((6 * indexerTimeout) + window > 43_200)
+        {
+            throw new SettingsException(Keys.IndexerTimeoutSeconds, "is too long: six times it plus the batching window must fit SQS's 12-hour visibility timeout.");
+        }
+
+        var retention = reader.Int(Keys.LogRetentionDays, 30, 1, 3653);
+        if (Array.IndexOf(AllowedRetentionDays, retention) < 0)
+        {
+            throw new SettingsException(Keys.LogRetentionDays, $"{retention} is not a CloudWatch Logs retention ({string.Join(", ", AllowedRetentionDays)}).");
+        }
+
+        var identityText = reader.String(Keys.CollectorIdentity) ?? "pod-identity";
+        var identity = identityText switch
+        {
+            "pod-identity" => CollectorIdentity.PodIdentity,
+            "irsa" => CollectorIdentity.Irsa,
+            _ => throw new SettingsException(Keys.CollectorIdentity, $"'{identityText}' is not one of pod-identity, irsa."),
+        };
+        var oidcProviderArn = reader.String(Keys.OidcProviderArn);
+        if (identity == CollectorIdentity.Irsa && (oidcProviderArn is null || !oidcProviderArn.Contains(":oidc-provider/", StringComparison.Ordinal)))
+        {
+            throw new SettingsException(Keys.OidcProviderArn, "is required with collectorIdentity=irsa: the cluster's IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>).");
+        }
+
+        var deployCollector = reader.Bool(Keys.DeployCollector, false);
+        var kubectlRoleArn = reader.String(Keys.KubectlRoleArn);
+        if (deployCollector && kubectlRoleArn is null)
+        {
+            throw new SettingsException(Keys.KubectlRoleArn, "is required with deployCollector=true: an IAM role in the cluster's system:masters (or with rights to create the collector's objects) that CDK's kubectl handler assumes.");
+        }
+
+        var email = reader.String(Keys.AlarmEmail);
+        if (email is not null && !email.Contains('@', StringComparison.Ordinal))
+        {
+            throw new SettingsException(Keys.AlarmEmail, $"'{email}' is not an e-mail address.");
+        }
+
+        var ns = reader.String(Keys.CollectorNamespace) ?? "eks-history";
+        if (!KubernetesNamePattern().IsMatch(ns))
+        {
+            throw new SettingsException(Keys.CollectorNamespace, $"'{ns}' is not a Kubernetes namespace name (RFC 1123 label).");
+        }
+
+        var stackName = reader.String(Keys.StackName) ?? "EksHistory";
+        if (!StackNamePattern().IsMatch(stackName))
+        {
+            throw new SettingsException(Keys.StackName, $"'{stackName}' is not a CloudFormation stack name.");
+        }
+
+        return new PipelineSettings
+        {
+            ClusterName = clusterName,
+            StackName = stackName,
+            OpenSearchEndpoint = reader.String(Keys.OpenSearchEndpoint),
+            SsmParameterPrefix = prefix,
+            AlarmEmail = email,
+            Arm64 = architecture == "arm64",
+            PrebuiltFunctionsDir = reader.String(Keys.PrebuiltFunctionsDir),
+            EventsIndex = reader.String(Keys.EventsIndex) ?? "eks-kubernetes-events",
+            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? "eks-control-plane-logs",
+            BulkMaxBytes = bulkMaxBytes,
+            CredentialsTtlSeconds = reader.Int(Keys.CredentialsTtlSeconds, 300, 0, 86_400),
+            IndexerTimeoutSeconds = indexerTimeout,
+            IndexerMemoryMb = reader.Int(Keys.IndexerMemoryMb, 512, 128, 10_240),
+            IndexerBatchSize = batchSize,
+            IndexerMaxBatchingWindowSeconds = window,
+            IndexerMaxConcurrency = reader.Int(Keys.IndexerMaxConcurrency, 2, 2, 1000),
+            ControlPlaneTimeoutSeconds = reader.Int(Keys.ControlPlaneTimeoutSeconds, 60, 5, 900),
+            ControlPlaneMemoryMb = reader.Int(Keys.ControlPlaneMemoryMb, 256, 128, 10_240),
+            LogRetentionDays = retention,
+            MaxMessageAgeSeconds = reader.Int(Keys.MaxMessageAgeSeconds, 900, 60, 345_600),
+            CollectorSilenceMinutes = reader.Int(Keys.CollectorSilenceMinutes, 30, 5, 1440),
+            CollectorMaxMessageBytes = messageBytes,
+            DeployCollector = deployCollector,
+            KubectlRoleArn = kubectlRoleArn,
+            CollectorNamespace = ns,
+            CollectorImage = reader.String(Keys.CollectorImage),
+            CollectorIdentity = identity,
+            OidcProviderArn = oidcProviderArn,
+            CollectorManifestTemplate = reader.String(Keys.CollectorManifestTemplate),
+            CollectorManifestPath = reader.String(Keys.CollectorManifestPath),
+        };
+    }
+
+    [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]
+    private static partial Regex ClusterNamePattern();
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex KubernetesNamePattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,127}$")]
+    private static partial Regex StackNamePattern();
+
+    /// <summary>Context values arrive as strings from <c>-c key=value</c> and as JSON values from cdk.json.</summary>
+    private sealed class Reader(Func<string, object?> context)
+    {
+        public string? String(string key) => context(key) switch
+        {
+            null => null,
+            string s when string.IsNullOrWhiteSpace(s) => null,
+            string s => s.Trim(),
+            var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+        };
+
+        public int Int(string key, int fallback, int min, int max)
+        {
+            var raw = context(key);
+            int value;
+            switch (raw)
+            {
+                case null:
+                    return fallback;
+                case string s when string.IsNullOrWhiteSpace(s):
+                    return fallback;
+                case string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
+                    value = parsed;
+                    break;
+                case double d when d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue:
+                    value = (int)d;
+                    break;
+                case int i:
+                    value = i;
+                    break;
+                case long l when l is >= int.MinValue and <= int.MaxValue:
+                    value = (int)l;
+                    break;
+                default:
+                    throw new SettingsException(key, $"'{raw}' is not a whole number.");
+            }
+
+            if (value < min || value > max)
+            {
+                throw new SettingsException(key, $"{value} is outside {min}..{max}.");
+            }
+
+            return value;
+        }
+
+        public bool Bool(string key, bool fallback) => context(key) switch
+        {
+            null => fallback,
+            bool b => b,
+            string s when string.IsNullOrWhiteSpace(s) => fallback,
+            string s when bool.TryParse(s, out var b) => b,
+            var other => throw new SettingsException(key, $"'{other}' is not true or false."),
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Lambda;
+using Infra.Constructs;
+using Infra.Packaging;
+using Infra.Settings;
+using Constructs;
+
+namespace Infra.Stacks;
+
+/// <summary>
+/// The whole pipeline for one cluster, in the order an event travels: parameters, queue, indexer,
+/// control-plane function, alarms, dashboard, collector. Each step is a construct that owns its details.
+/// </summary>
+public sealed class PipelineStack : Stack
+{
+    /// <summary>Composes the pipeline.</summary>
+    public PipelineStack(Construct scope, string id, PipelineStackProps props)
+        : base(scope, id, props)
+    {
+        var settings = props.Settings;
+        var parameters = new OpenSearchParameters(this, "OpenSearch", new OpenSearchParametersProps
+        {
+            Prefix = settings.SsmParameterPrefix,
+            Endpoint = settings.OpenSearchEndpoint,
+        });
+        var queue = new EventQueue(this, "Events", new EventQueueProps
+        {
+            QueueName = QueueName(settings.ClusterName),
+            VisibilityTimeoutSeconds = settings.QueueVisibilityTimeoutSeconds,
+        });
+        var indexer = new Indexer(this, "Indexer", new IndexerProps
+        {
+            Settings = settings,
+            Queue = queue,
+            Parameters = parameters,
+            Code = FunctionCode.For("IndexerFunction", settings),
+        });
+        var controlPlane = new ControlPlaneLogs(this, "ControlPlane", new ControlPlaneLogsProps
+        {
+            Settings = settings,
+            Parameters = parameters,
+            Code = FunctionCode.For("ControlPlaneLogsFunction", settings),
+        });
+        var alarms = new PipelineAlarms(this, "Alarms", new PipelineAlarmsProps
+        {
+            Settings = settings,
+            Queue = queue,
+            Indexer = indexer,
+            ControlPlaneLogs = controlPlane,
+        });
+        _ = new PipelineDashboard(this, "Dashboard", new PipelineDashboardProps
+        {
+            Name = $"{id}-{settings.ClusterName}",
+            Queue = queue,
+            Indexer = indexer,
+            ControlPlaneLogs = controlPlane,
+        });
+        var collector = new CollectorDeployment(this, "Collector", new CollectorDeploymentProps
+        {
+            Settings = settings,
+            Queue = queue,
+            ManifestTemplate = ReadManifestTemplate(settings),
+        });
+
+        Output("QueueUrl", queue.Queue.QueueUrl, "The collector's QUEUE_URL.");
+        Output("ParameterPrefix", settings.SsmParameterPrefix, "Set <prefix>/user and <prefix>/password as SecureStrings (docs/deploy.md).");
+        Output("AlarmTopicArn", alarms.Topic.TopicArn, "Subscribe here to the pipeline's alarms.");
+        Output("CollectorRoleArn", collector.Role.RoleArn, "The role the collector's service account uses.");
+    }
+
+    /// <summary>The events queue's name: fixed, so the collector manifest can carry its URL before it exists.</summary>
+    public static string QueueName(string clusterName)
+    {
+        var name = $"{clusterName}-eks-history-events";
+        // 80 characters at most, and the DLQ adds "-dlq".
+        return name.Length <= 76 ? name : name[..76];
+    }
+
+    private static string ReadManifestTemplate(PipelineSettings settings)
+    {
+        var path = settings.CollectorManifestTemplate ?? RepositoryLayout.Path("deploy/collector/collector.yaml");
+        return File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new SettingsException(PipelineSettings.Keys.CollectorManifestTemplate, $"the collector manifest template {path} does not exist.");
+    }
+
+    private void Output(string id, string value, string description) =>
+        _ = new CfnOutput(this, id, new CfnOutputProps { Value = value, Description = description });
+}

@@ -1,0 +1,14 @@
+namespace Collector.Kubernetes;
+
+/// <summary>Why a watch stream stopped being read without an exception.</summary>
+public enum WatchStreamEnd
+{
+    /// <summary>The server ended the response normally (its timeoutSeconds elapsed): resume from the last version.</summary>
+    Closed,
+
+    /// <summary>Nothing arrived for the idle timeout: the connection is presumed dead.</summary>
+    Idle,
+
+    /// <summary>The handler asked to stop (an ERROR event).</summary>
+    Stopped,
+}

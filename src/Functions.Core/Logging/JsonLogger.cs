@@ -11,6 +11,9 @@ namespace Functions.Core.Logging;
 /// </summary>
 public sealed class JsonLogger(string category, LineWriter output, LogLevel minimumLevel, TimeProvider time) : ILogger
 {
+    // Log lines are read by people and CloudWatch, never embedded in HTML: keep '<', '>' and non-ASCII readable.
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <inheritdoc />
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;

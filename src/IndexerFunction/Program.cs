@@ -1,0 +1,4 @@
+using Functions.Core.Runtime;
+using IndexerFunction;
+
+return await LambdaHost.RunAsync(args, IndexerStartup.InitializeAsync);

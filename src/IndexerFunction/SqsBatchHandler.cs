@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Functions.Core.Events.Sqs;
+using Functions.Core.Logging;
+using Functions.Core.Metrics;
+using Functions.Core.OpenSearch;
+using Functions.Core.Queue;
+using Functions.Core.Runtime;
+using IndexerFunction.Documents;
+using IndexerFunction.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace IndexerFunction;
+
+/// <summary>
+/// Handles one SQS batch: reads every message, builds one document per event, writes them in bulk,
+/// and answers with <c>batchItemFailures</c> listing exactly the messages not fully indexed — a
+/// malformed body, a document OpenSearch refused, or work the deadline left undone. The other messages
+/// are deleted by the event source mapping; the listed ones come back and, after the queue's
+/// maxReceiveCount, go to its dead-letter queue. Nothing is acknowledged that was not stored.
+/// </summary>
+public sealed partial class SqsBatchHandler(
+    IBulkWriter writer,
+    EventDocumentBuilder documents,
+    string defaultClusterName,
+    LineWriter metricsOutput,
+    TimeProvider time,
+    ILogger<SqsBatchHandler> logger) : ILambdaHandler
+{
+    // Reused by every invocation (Lambda runs one at a time per process): the documents of a batch are
+    // written into it once and sliced, never copied again.
+    private readonly ArrayBufferWriter<byte> _sources = new(1024 * 1024);
+
+    /// <inheritdoc />
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var batch = JsonSerializer.Deserialize(payload.Span, IndexerJsonContext.Default.SQSEvent)
+            ?? throw new JsonException("The invocation payload is not an SQS event.");
+        var response = await HandleAsync(batch, context, cancellationToken);
+        return JsonSerializer.SerializeToUtf8Bytes(response, IndexerJsonContext.Default.SQSBatchResponse);
+    }
+
+    /// <summary>Handles a deserialized batch.</summary>
+    public async Task<SQSBatchResponse> HandleAsync(SQSEvent batch, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(context);
+        _sources.ResetWrittenCount();
+        var records = batch.Records;
+        var failed = new bool[records.Count];
+        var eventsReceived = 0;
+
+        // One document per (index, id): an event updated several times within a batch is written once, at
+        // its newest version, on behalf of every message that carried a copy.
+        var items = new List<BulkItem>();
+        var owners = new List<List<int>>();
+        var slots = new Dictionary<(string Index, string Id), int>();
+        for (var m = 0; m < records.Count; m++)
+        {
+            var record = records[m];
+            var body = Encoding.UTF8.GetBytes(record.Body ?? string.Empty);
+            var attributeCluster = record.MessageAttributes is { } attributes
+                && attributes.TryGetValue(QueueContract.ClusterNameAttribute, out var attribute)
+                && attribute.DataType?.StartsWith("String", StringComparison.Ordinal) == true
+                    ? attribute.StringValue
+                    : null;
+            using var message = QueueMessageReader.TryRead(body, attributeCluster, defaultClusterName, out var problem);
+            if (message is null)
+            {
+                failed[m] = true;
+                LogMalformed(logger, record.MessageId, problem!);
+                continue;
+            }
+
+            eventsReceived += message.Events.Count;
+            var position = 0;
+            foreach (var evt in message.Events)
+            {
+                var item = documents.TryBuild(evt, message.ClusterName, _sources, out var eventProblem);
+                if (item is null)
+                {
+                    failed[m] = true;
+                    LogBadEvent(logger, record.MessageId, position, eventProblem!);
+                }
+                else if (slots.TryGetValue((item.Index, item.Id), out var slot))
+                {
+                    owners[slot].Add(m);
+                    if ((item.ExternalVersion ?? long.MaxValue) >= (items[slot].ExternalVersion ?? long.MinValue))
+                    {
+                        items[slot] = item;
+                    }
+                }
+                else
+                {
+                    slots[(item.Index, item.Id)] = items.Count;
+                    items.Add(item);
+                    owners.Add([m]);
+                }
+
+                position++;
+            }
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var result = await writer.WriteAsync(items, context.Deadline, cancellationToken);
+        var bulkElapsed = Stopwatch.GetElapsedTime(started);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var outcome = result.Outcomes[i];
+            if (outcome.IsStored)
+            {
+                continue;
+            }
+
+            foreach (var m in owners[i])
+            {
+                failed[m] = true;
+            }
+
+            LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", owners[i].Select(m => records[m].MessageId)));
+        }
+
+        var response = new SQSBatchResponse();
+        for (var m = 0; m < records.Count; m++)
+        {
+            if (failed[m])
+            {
+                response.BatchItemFailures.Add(new SQSBatchResponse.BatchItemFailure { ItemIdentifier = records[m].MessageId });
+            }
+        }
+
+        new EmfMetrics(context.FunctionName, time)
+            .Property("requestId", context.AwsRequestId)
+            .Count("MessagesReceived", records.Count)
+            .Count("MessagesFailed", response.BatchItemFailures.Count)
+            .Count("EventsReceived", eventsReceived)
+            .Count("DocumentsIndexed", result.StoredCount)
+            .Count("DocumentsFailed", result.FailedCount)
+            .Count("Retries", result.Retries)
+            .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
+            .WriteTo(metricsOutput);
+        LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, response.BatchItemFailures.Count);
+        return response;
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Message {MessageId} is malformed and will be retried, then dead-lettered: {Problem}")]
+    private static partial void LogMalformed(ILogger logger, string messageId, string problem);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "Message {MessageId}, event {Position}, cannot be indexed: {Problem}")]
+    private static partial void LogBadEvent(ILogger logger, string messageId, int position, string problem);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Document {Index}/{Id} not stored ({Outcome}, HTTP {HttpStatus}, {ErrorType}): {Reason}; failing messages {MessageIds}")]
+    private static partial void LogNotStored(ILogger logger, string index, string id, string outcome, int httpStatus, string errorType, string reason, string messageIds);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {FailedMessages} messages reported as failed")]
+    private static partial void LogBatch(ILogger logger, int messages, int events, int stored, int failed, int failedMessages);
+}

@@ -1,0 +1,46 @@
+using Amazon.SimpleSystemsManagement;
+using ControlPlaneLogsFunction.Documents;
+using ControlPlaneLogsFunction.Handling;
+using ControlPlaneLogsFunction.Settings;
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
+using Functions.Core.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlaneLogsFunction;
+
+/// <summary>Builds the handler once per process: settings, SSM credentials, the bulk writer and its index template.</summary>
+public static class ControlPlaneStartup
+{
+    /// <summary>The template file shipped as an embedded resource (the infra dashboards read the same file).</summary>
+    public const string TemplateFileName = "eks-control-plane-logs.template.json";
+
+    /// <summary>Initializes the function; a fault here is an init error that names the setting at fault.</summary>
+    public static async Task<ILambdaHandler> InitializeAsync(FunctionStartup startup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(startup);
+        var settings = ControlPlaneSettings.Load(startup.Environment);
+        // The SDK client honours AWS_REGION and AWS_ENDPOINT_URL(_SSM), which is how tests point it at moto.
+        var ssm = new AmazonSimpleSystemsManagementClient();
+        var credentials = new SsmCredentialsSource(ssm, settings.Shared.SsmParameterPrefix, settings.Shared.CredentialsTtl, startup.Time, new Logger<SsmCredentialsSource>(startup.LoggerFactory));
+        // Read once now: a missing parameter is an init error that names it, not a failure of every invocation.
+        await credentials.GetAsync(cancellationToken);
+        var writer = new OpenSearchBulkWriter(
+            OpenSearchHttp.CreateClient(),
+            credentials,
+            new BulkWriterOptions { MaxBytes = settings.Shared.BulkMaxBytes, Templates = [Template(settings.IndexPrefix)] },
+            startup.Time,
+            new Logger<OpenSearchBulkWriter>(startup.LoggerFactory));
+        return new ControlPlaneLogsHandler(
+            new ControlPlaneDocumentBuilder(settings.IndexPrefix, settings.Shared.ClusterName),
+            writer,
+            new ControlPlaneOptions(),
+            startup.Time,
+            startup.MetricsOutput,
+            new Logger<ControlPlaneLogsHandler>(startup.LoggerFactory));
+    }
+
+    /// <summary>The index template, its patterns pointed at <paramref name="indexPrefix"/> and named after it.</summary>
+    public static IndexTemplate Template(string indexPrefix) =>
+        IndexTemplate.ForPrefix(indexPrefix, IndexTemplate.ReadResource(typeof(ControlPlaneStartup).Assembly, TemplateFileName), indexPrefix);
+}

@@ -1,0 +1,4 @@
+using ControlPlaneLogsFunction;
+using Functions.Core.Runtime;
+
+return await LambdaHost.RunAsync(args, ControlPlaneStartup.InitializeAsync);

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using ControlPlaneLogsFunction.Handling;
+using Functions.Core.Events.CloudWatchLogs;
+
+namespace ControlPlaneLogsFunction.Serialization;
+
+/// <summary>Source-generated serialization for everything this function reads and writes: no reflection, AOT-clean.</summary>
+[JsonSourceGenerationOptions(AllowTrailingCommas = false, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(CloudWatchLogsEvent))]
+[JsonSerializable(typeof(CloudWatchLogsPayload))]
+[JsonSerializable(typeof(InvocationSummary))]
+internal sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

@@ -1,0 +1,24 @@
+using Functions.Core.Configuration;
+
+namespace ControlPlaneLogsFunction.Settings;
+
+/// <summary>The function's settings (docs/configuration.md), read and validated once at init.</summary>
+public sealed record ControlPlaneSettings
+{
+    /// <summary>Default prefix of the control-plane indices.</summary>
+    public const string DefaultIndexPrefix = "eks-control-plane-logs";
+
+    /// <summary>The settings both functions share.</summary>
+    public required FunctionSettings Shared { get; init; }
+
+    /// <summary>CONTROL_PLANE_INDEX: documents go to <c>{prefix}-yyyy.MM.dd</c>.</summary>
+    public required string IndexPrefix { get; init; }
+
+    /// <summary>Reads and validates the settings.</summary>
+    /// <exception cref="ConfigurationException">A setting is invalid; the message names it.</exception>
+    public static ControlPlaneSettings Load(IEnvironmentVariables environment) => new()
+    {
+        Shared = FunctionSettings.Load(environment),
+        IndexPrefix = new SettingsReader(environment).GetIndexPrefix(EnvironmentVariableNames.ControlPlaneIndex, DefaultIndexPrefix),
+    };
+}

@@ -30,7 +30,7 @@ public sealed class JsonLogger(string category, LineWriter output, LogLevel mini
         }
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", time.GetUtcNow());

@@ -1,0 +1,70 @@
+using Functions.Core.Configuration;
+
+namespace Functions.Core.Tests.Configuration;
+
+public sealed class FunctionSettingsTests
+{
+    private static FunctionSettings Load(params (string Key, string Value)[] values) =>
+        FunctionSettings.Load(new DictionaryEnvironmentVariables(values.ToDictionary(v => v.Key, v => v.Value)));
+
+    [Fact]
+    public void Load_OnlyClusterName_UsesWorkshopPrefixAndDefaults()
+    {
+        var settings = Load(("CLUSTER_NAME", "eks-workshop"));
+
+        Assert.Equal("/eksworkshop/eks-workshop/opensearch", settings.SsmParameterPrefix);
+        Assert.Equal("eks-workshop", settings.ClusterName);
+        Assert.Equal(5 * 1024 * 1024, settings.BulkMaxBytes);
+        Assert.Equal(TimeSpan.FromSeconds(300), settings.CredentialsTtl);
+    }
+
+    [Fact]
+    public void Load_ExplicitValues_AreUsed()
+    {
+        var settings = Load(("SSM_PARAMETER_PREFIX", "/custom/os"), ("BULK_MAX_BYTES", "1048576"), ("CREDENTIALS_TTL_SECONDS", "60"));
+
+        Assert.Equal("/custom/os", settings.SsmParameterPrefix);
+        Assert.Equal(string.Empty, settings.ClusterName);
+        Assert.Equal(1048576, settings.BulkMaxBytes);
+        Assert.Equal(TimeSpan.FromMinutes(1), settings.CredentialsTtl);
+    }
+
+    [Fact]
+    public void Load_NoPrefixAndNoClusterName_FailsNamingBothSettings()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Load());
+
+        Assert.Equal("SSM_PARAMETER_PREFIX", ex.Setting);
+        Assert.Contains("CLUSTER_NAME", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("BULK_MAX_BYTES", "five", "not a whole number")]
+    [InlineData("BULK_MAX_BYTES", "10", "out of range")]
+    [InlineData("CREDENTIALS_TTL_SECONDS", "-1", "out of range")]
+    [InlineData("SSM_PARAMETER_PREFIX", "no-leading-slash", "must start with '/'")]
+    [InlineData("SSM_PARAMETER_PREFIX", "/trailing/", "must start with '/'")]
+    public void Load_InvalidValue_FailsNamingTheSettingAndValue(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Load(("CLUSTER_NAME", "c"), (key, value)));
+
+        Assert.Equal(key, ex.Setting);
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(value, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Upper-Case")]
+    [InlineData("_leading")]
+    [InlineData("has space")]
+    [InlineData("a/b")]
+    public void GetIndexPrefix_InvalidIndexName_FailsNamingTheSetting(string value)
+    {
+        var reader = new SettingsReader(new DictionaryEnvironmentVariables(new Dictionary<string, string> { ["EVENTS_INDEX"] = value }));
+
+        var ex = Assert.Throws<ConfigurationException>(() => reader.GetIndexPrefix("EVENTS_INDEX", "eks-kubernetes-events"));
+
+        Assert.Equal("EVENTS_INDEX", ex.Setting);
+    }
+}

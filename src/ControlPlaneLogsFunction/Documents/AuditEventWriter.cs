@@ -41,7 +41,7 @@ public static class AuditEventWriter
             {
                 var prefixed = new byte[name.Length + 6]; // rare: an audit event never has these keys
                 "audit_"u8.CopyTo(prefixed);
-                name.CopyTo(prefixed[6..]);
+                name.CopyTo(prefixed.AsSpan(6));
                 writer.WritePropertyName(prefixed);
                 CopyValue(ref reader, json, writer);
             }

@@ -199,7 +199,25 @@ public sealed class EventWatcher(
 
             // A random server-side timeout (5-10 min, as client-go does) spreads the reconnects of many replicas.
             var timeout = TimeSpan.FromSeconds(300 + Random.Shared.Next(300));
-            using var stream = await owner._api.WatchAsync(owner._watchedNamespace, ResourceVersion, timeout, cancellationToken).ConfigureAwait(false);
+            Stream stream;
+
+            // The watchdog also covers the wait for response headers: a server that accepts the connection
+            // and never answers is as dead as one that stops sending. The token given to SendAsync stays tied
+            // to the response body, so it lives as long as the stream and is only disarmed, never fired, once
+            // the headers are in.
+            using var connect = new CancellationTokenSource(owner._settings.WatchIdleTimeout, owner._time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connect.Token);
+            try
+            {
+                stream = await owner._api.WatchAsync(owner._watchedNamespace, ResourceVersion, timeout, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (connect.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return WatchStreamEnd.Idle;
+            }
+
+            connect.CancelAfter(Timeout.InfiniteTimeSpan);
+            await using var _ = stream.ConfigureAwait(false);
             owner._health.WatchProgressed();
             return await WatchStreamReader.ReadAsync(
                 stream,

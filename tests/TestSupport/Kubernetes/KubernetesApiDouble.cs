@@ -36,7 +36,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, JsonObject> _events = new(StringComparer.Ordinal);
     private readonly List<Change> _history = [];
-    private readonly List<Channel<Change>> _watchers = [];
+    private readonly List<(Channel<Change> Channel, HttpContext Context)> _watchers = [];
     private readonly Queue<WatchFault> _faults = new();
     private readonly List<WatchRequest> _requests = [];
     private readonly Dictionary<string, JsonObject> _leases = new(StringComparer.Ordinal);
@@ -124,6 +124,26 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         {
             _faults.Enqueue(fault);
         }
+    }
+
+    /// <summary>
+    /// Resets every open watch connection without the terminating chunk (an API server restart, a dropped
+    /// NAT entry). Returns how many were cut.
+    /// </summary>
+    public int CutOpenWatches()
+    {
+        List<HttpContext> open;
+        lock (_gate)
+        {
+            open = _watchers.Select(w => w.Context).ToList();
+        }
+
+        foreach (var context in open)
+        {
+            context.Abort();
+        }
+
+        return open.Count;
     }
 
     /// <summary>Creates an event and returns its stored JSON (with the uid and resourceVersion it got).</summary>
@@ -256,7 +276,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         {
             foreach (var watcher in _watchers)
             {
-                watcher.Writer.TryComplete();
+                watcher.Channel.Writer.TryComplete();
             }
         }
 
@@ -277,7 +297,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         {
             // Unbounded per-watch queues: the double never blocks its writers, like the API server's
             // watch cache (which would instead drop a too-slow watcher; the client then resumes).
-            watcher.Writer.TryWrite(change);
+            watcher.Channel.Writer.TryWrite(change);
         }
 
         if (MaxHistory is { } max && _history.Count > max)
@@ -450,6 +470,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         var response = context.Response;
         response.ContentType = "application/json";
         await response.StartAsync(context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var timeout = int.TryParse(context.Request.Query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
@@ -488,7 +509,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             backlog = expired ? [] : _history.Where(c => c.Version > from).ToList();
             if (!expired)
             {
-                _watchers.Add(channel);
+                _watchers.Add((channel, context));
             }
         }
 
@@ -530,7 +551,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         {
             lock (_gate)
             {
-                _watchers.Remove(channel);
+                _watchers.Remove((channel, context));
             }
         }
     }

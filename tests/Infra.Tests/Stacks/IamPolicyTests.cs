@@ -1,0 +1,146 @@
+using System.Text.Json;
+
+namespace Infra.Tests.Stacks;
+
+public sealed class IamPolicyTests(DefaultPipelineFixture fixture) : IClassFixture<DefaultPipelineFixture>
+{
+    private readonly SynthesizedPipeline _pipeline = fixture.Pipeline;
+
+    /// <summary>Every statement of every inline policy and trust policy in the template.</summary>
+    internal static IEnumerable<JsonElement> Statements(SynthesizedPipeline pipeline)
+    {
+        foreach (var policy in pipeline.Resources("AWS::IAM::Policy").Values)
+        {
+            foreach (var statement in policy.GetProperty("Properties").GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray())
+            {
+                yield return statement;
+            }
+        }
+
+        foreach (var role in pipeline.Resources("AWS::IAM::Role").Values)
+        {
+            var properties = role.GetProperty("Properties");
+            foreach (var statement in properties.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray())
+            {
+                yield return statement;
+            }
+
+            if (properties.TryGetProperty("Policies", out var inline))
+            {
+                foreach (var policy in inline.EnumerateArray())
+                {
+                    foreach (var statement in policy.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray())
+                    {
+                        yield return statement;
+                    }
+                }
+            }
+        }
+    }
+
+    internal static IEnumerable<string> Actions(JsonElement statement) =>
+        statement.GetProperty("Action") is { ValueKind: JsonValueKind.Array } many
+            ? many.EnumerateArray().Select(a => a.GetString()!)
+            : [statement.GetProperty("Action").GetString()!];
+
+    private static IReadOnlyList<JsonElement> PolicyStatementsOfRoleOf(SynthesizedPipeline pipeline, string functionId)
+    {
+        var roleId = pipeline.Json.GetProperty("Resources").GetProperty(functionId).GetProperty("Properties")
+            .GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString();
+        return pipeline.Resources("AWS::IAM::Policy").Values
+            .Select(p => p.GetProperty("Properties"))
+            .Where(p => p.GetProperty("Roles").EnumerateArray().Any(r => r.GetProperty("Ref").GetString() == roleId))
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray())
+            .ToList();
+    }
+
+    [Fact]
+    public void Statements_AllPolicies_NameNoWildcardAction()
+    {
+        var actions = Statements(_pipeline).SelectMany(Actions).ToList();
+        Assert.NotEmpty(actions);
+        Assert.DoesNotContain(actions, action => action.Contains('*', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("IndexerFunction")]
+    [InlineData("ControlPlaneLogsFunction")]
+    public void FunctionRole_Default_ReadsExactlyItsThreeParameters(string functionId)
+    {
+        var statement = Assert.Single(PolicyStatementsOfRoleOf(_pipeline, functionId), s => Actions(s).Contains("ssm:GetParameters"));
+        Assert.Equal(["ssm:GetParameters"], Actions(statement));
+        var resources = statement.GetProperty("Resource").EnumerateArray().Select(r => r.GetRawText()).ToList();
+        Assert.Equal(3, resources.Count);
+        foreach (var name in new[] { "host", "user", "password" })
+        {
+            Assert.Single(resources, r => r.Contains($":parameter/eksworkshop/history-test/opensearch/{name}\"", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("IndexerFunction")]
+    [InlineData("ControlPlaneLogsFunction")]
+    public void FunctionRole_Default_DecryptsOnlyThroughSsm(string functionId)
+    {
+        var statement = Assert.Single(PolicyStatementsOfRoleOf(_pipeline, functionId), s => Actions(s).Contains("kms:Decrypt"));
+        var via = statement.GetProperty("Condition").GetProperty("StringEquals").GetProperty("kms:ViaService").GetRawText();
+        Assert.Contains("ssm.us-east-1.", via, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IndexerRole_Default_ConsumesOnlyTheEventsQueue()
+    {
+        var statement = Assert.Single(PolicyStatementsOfRoleOf(_pipeline, "IndexerFunction"), s => Actions(s).Contains("sqs:ReceiveMessage"));
+        Assert.Contains("sqs:DeleteMessage", Actions(statement));
+        Assert.StartsWith("EventsQueue", statement.GetProperty("Resource").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CollectorRole_Default_MayOnlySendToTheEventsQueue()
+    {
+        var (roleId, role) = _pipeline.Single("AWS::IAM::Role", "CollectorRole");
+        var statements = _pipeline.Resources("AWS::IAM::Policy").Values
+            .Select(p => p.GetProperty("Properties"))
+            .Where(p => p.GetProperty("Roles").EnumerateArray().Any(r => r.GetProperty("Ref").GetString() == roleId))
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray())
+            .ToList();
+        var statement = Assert.Single(statements);
+        Assert.Equal(["sqs:SendMessage"], Actions(statement));
+        Assert.StartsWith("EventsQueue", statement.GetProperty("Resource").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+        Assert.False(role.TryGetProperty("ManagedPolicyArns", out _));
+    }
+
+    [Fact]
+    public void CollectorRole_PodIdentity_IsTrustedByThePodIdentityServiceWithSessionTags()
+    {
+        var (_, role) = _pipeline.Single("AWS::IAM::Role", "CollectorRole");
+        var trust = Assert.Single(role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+        Assert.Equal("pods.eks.amazonaws.com", trust.GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.Equal(["sts:AssumeRole", "sts:TagSession"], Actions(trust).Order());
+
+        var (_, association) = _pipeline.Single("AWS::EKS::PodIdentityAssociation");
+        Assert.Equal("history-test", association.GetProperty("ClusterName").GetString());
+        Assert.Equal("eks-history", association.GetProperty("Namespace").GetString());
+        Assert.Equal("eks-history-collector", association.GetProperty("ServiceAccount").GetString());
+        Assert.StartsWith("CollectorRole", association.GetProperty("RoleArn").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CollectorRole_Irsa_TrustsOnlyTheServiceAccountThroughTheOidcProvider()
+    {
+        const string provider = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC123";
+        using var irsa = SynthesizedPipeline.Create(new Dictionary<string, object>
+        {
+            ["collectorIdentity"] = "irsa",
+            ["oidcProviderArn"] = provider,
+        });
+        var (_, role) = irsa.Single("AWS::IAM::Role", "CollectorRole");
+        var trust = Assert.Single(role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+        Assert.Equal(provider, trust.GetProperty("Principal").GetProperty("Federated").GetString());
+        Assert.Equal(["sts:AssumeRoleWithWebIdentity"], Actions(trust));
+        var equals = trust.GetProperty("Condition").GetProperty("StringEquals");
+        Assert.Equal("system:serviceaccount:eks-history:eks-history-collector", equals.GetProperty("oidc.eks.us-east-1.amazonaws.com/id/ABC123:sub").GetString());
+        Assert.Equal("sts.amazonaws.com", equals.GetProperty("oidc.eks.us-east-1.amazonaws.com/id/ABC123:aud").GetString());
+        Assert.Empty(irsa.Resources("AWS::EKS::PodIdentityAssociation"));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace Infra.Tests.Stacks;
+
+public sealed class ObservabilityTests(DefaultPipelineFixture fixture) : IClassFixture<DefaultPipelineFixture>
+{
+    private readonly SynthesizedPipeline _pipeline = fixture.Pipeline;
+
+    private IReadOnlyList<JsonElement> Alarms() =>
+        _pipeline.Resources("AWS::CloudWatch::Alarm").Values.Select(a => a.GetProperty("Properties")).ToList();
+
+    private IReadOnlyList<JsonElement> AlarmsOn(string namespaceName, string metricName) =>
+        Alarms().Where(a => a.TryGetProperty("MetricName", out var m) && m.GetString() == metricName
+                            && a.GetProperty("Namespace").GetString() == namespaceName).ToList();
+
+    [Fact]
+    public void Alarms_Default_AllNotifyTheAlarmTopic()
+    {
+        var (topicId, _) = _pipeline.Single("AWS::SNS::Topic");
+        Assert.NotEmpty(Alarms());
+        Assert.All(Alarms(), alarm =>
+            Assert.Equal(topicId, alarm.GetProperty("AlarmActions")[0].GetProperty("Ref").GetString()));
+    }
+
+    [Fact]
+    public void Alarms_Default_WatchBothDeadLetterQueues()
+    {
+        var dlqAlarms = AlarmsOn("AWS/SQS", "ApproximateNumberOfMessagesVisible");
+        Assert.Equal(2, dlqAlarms.Count);
+        Assert.All(dlqAlarms, a => Assert.Equal(0, a.GetProperty("Threshold").GetDouble()));
+        var queues = dlqAlarms.Select(a => a.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Fn::GetAtt")[0].GetString()).Order().ToList();
+        Assert.Contains(queues, q => q!.StartsWith("EventsDeadLetterQueue", StringComparison.Ordinal));
+        Assert.Contains(queues, q => q!.StartsWith("ControlPlaneFailedInvocations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Alarms_Default_WatchTheOldestMessageAge()
+    {
+        var alarm = Assert.Single(AlarmsOn("AWS/SQS", "ApproximateAgeOfOldestMessage"));
+        Assert.Equal(900, alarm.GetProperty("Threshold").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("Errors")]
+    [InlineData("Throttles")]
+    public void Alarms_Default_WatchBothFunctions(string metric)
+    {
+        var functions = AlarmsOn("AWS/Lambda", metric)
+            .Select(a => a.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Ref").GetString())
+            .Order().ToList();
+        Assert.Equal(["ControlPlaneLogsFunction", "IndexerFunction"], functions);
+    }
+
+    [Fact]
+    public void Alarms_Default_WatchFailedDocumentsFromTheEmfMetrics()
+    {
+        var functions = AlarmsOn("EksHistory", "DocumentsFailed")
+            .Select(a => (Dimension: a.GetProperty("Dimensions")[0], Stat: a.GetProperty("Statistic").GetString()))
+            .ToList();
+        Assert.Equal(2, functions.Count);
+        Assert.All(functions, f =>
+        {
+            Assert.Equal("FunctionName", f.Dimension.GetProperty("Name").GetString());
+            Assert.Equal("Sum", f.Stat);
+        });
+    }
+
+    [Fact]
+    public void Alarms_Default_FireWhenTheCollectorSendsNothingForThirtyMinutes()
+    {
+        var alarm = Assert.Single(AlarmsOn("AWS/SQS", "NumberOfMessagesSent"));
+        Assert.Equal(1800, alarm.GetProperty("Period").GetInt32());
+        Assert.Equal("LessThanThreshold", alarm.GetProperty("ComparisonOperator").GetString());
+        Assert.Equal("breaching", alarm.GetProperty("TreatMissingData").GetString());
+        Assert.StartsWith("EventsQueue", alarm.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AlarmTopic_WithEmail_SubscribesIt()
+    {
+        Assert.Empty(_pipeline.Resources("AWS::SNS::Subscription"));
+        using var withEmail = SynthesizedPipeline.Create(new Dictionary<string, object> { ["alarmEmail"] = "ops@example.com" });
+        var (_, subscription) = withEmail.Single("AWS::SNS::Subscription");
+        Assert.Equal("email", subscription.GetProperty("Protocol").GetString());
+        Assert.Equal("ops@example.com", subscription.GetProperty("Endpoint").GetString());
+    }
+
+    [Fact]
+    public void Dashboard_Default_ShowsThePipelineFromEventsInToDeadLetterQueues()
+    {
+        var (_, dashboard) = _pipeline.Single("AWS::CloudWatch::Dashboard");
+        var body = dashboard.GetProperty("DashboardBody").GetRawText();
+        foreach (var expected in new[]
+                 {
+                     "Events in", "NumberOfMessagesSent", "EventsReceived", "Queue depth", "ApproximateNumberOfMessagesVisible",
+                     "ApproximateAgeOfOldestMessage", "Invocations", "Duration", "DocumentsIndexed", "DocumentsFailed",
+                     "Dead-letter queues",
+                 })
+        {
+            Assert.Contains(expected, body, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using ControlPlaneLogsFunction.Tests.Samples;
+using Functions.Core.Events.CloudWatchLogs;
+using TestSupport;
+
+namespace ControlPlaneLogsFunction.Tests.Events;
+
+public class CloudWatchLogsDecoderTests
+{
+    [Theory]
+    [InlineData("aws-lambda-dotnet_logs-event.json")]
+    [InlineData("aws-lambda-go_cloudwatch-logs-event.json")]
+    public void DecodeData_PublicSamples_GivesThePayload(string file)
+    {
+        var cwlEvent = System.Text.Json.JsonSerializer.Deserialize<CloudWatchLogsEvent>(RepositoryRoot.Fixture(file));
+
+        var text = cwlEvent!.Awslogs!.DecodeData();
+
+        Assert.Equal(Encoding.UTF8.GetString(RepositoryRoot.Fixture("aws-lambda-dotnet_logs-event.decoded.json")).Trim(), text.Trim());
+    }
+
+    [Fact]
+    public void Decompress_ZlibInsteadOfGzip_SaysItIsNotGzip()
+    {
+        // The Powertools sample is zlib, not the gzip CloudWatch Logs sends.
+        var sample = Encoding.UTF8.GetString(RepositoryRoot.Fixture("powertools-python_cloudWatchLogEventWithPolicyLevel.json"));
+        var data = System.Text.Json.Nodes.JsonNode.Parse(sample)!["awslogs"]!["data"]!.GetValue<string>();
+
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.Decompress(data, 1024 * 1024));
+
+        Assert.Contains("not gzip", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decompress_InvalidBase64_SaysBase64()
+    {
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.Decompress("not*base64!", 1024));
+
+        Assert.Contains("base64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(200)]
+    public void Decompress_TruncatedGzip_SaysTruncated(int cut)
+    {
+        var gzip = SubscriptionEvents.Gzip(Encoding.UTF8.GetBytes(new string('a', 10_000) + Guid.NewGuid()));
+
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.Decompress(Convert.ToBase64String(gzip[..^Math.Min(cut, gzip.Length - 20)]), 1024 * 1024));
+
+        Assert.Contains("truncated or corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decompress_PastTheCap_IsRefusedWithTheCapInTheMessage()
+    {
+        // 64 MiB of zeros compress to about 64 KiB: a small delivery that would inflate a thousandfold.
+        var bomb = SubscriptionEvents.Gzip(new byte[64 * 1024 * 1024]);
+
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.Decompress(Convert.ToBase64String(bomb), 1024 * 1024));
+
+        Assert.Contains("more than 1048576 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decompress_ExactlyAtTheCap_IsAccepted()
+    {
+        var data = new byte[4096];
+
+        var decoded = CloudWatchLogsDecoder.Decompress(Convert.ToBase64String(SubscriptionEvents.Gzip(data)), 4096);
+
+        Assert.Equal(4096, decoded.Length);
+    }
+
+    [Fact]
+    public void Decompress_Missing_SaysItIsNotASubscriptionDelivery()
+    {
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.Decompress(null, 1024));
+
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+    }
+}

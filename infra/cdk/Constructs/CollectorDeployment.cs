@@ -106,7 +106,7 @@ public sealed class CollectorDeployment : Construct
             ?? $"{stack.Account}.dkr.ecr.{stack.Region}.{suffix}/{asset!.Repository.RepositoryName}:{asset.ImageTag}";
         var rendered = CollectorManifest.Render(props.ManifestTemplate, Values(
             settings,
-            queueUrl: $"https://sqs.{stack.Region}.{suffix}/{stack.Account}/{props.Queue.Queue.QueueName}",
+            queueUrl: $"https://sqs.{stack.Region}.{suffix}/{stack.Account}/{props.Queue.Name}",
             region: stack.Region,
             image: image,
             roleArn: $"arn:{partition}:iam::{stack.Account}:role/{RoleName}"));

@@ -18,6 +18,7 @@ public sealed class EventQueue : Construct
     public EventQueue(Construct scope, string id, EventQueueProps props)
         : base(scope, id)
     {
+        Name = props.QueueName;
         DeadLetterQueue = new Queue(this, "DeadLetterQueue", new QueueProps
         {
             QueueName = $"{props.QueueName}-dlq",
@@ -40,6 +41,9 @@ public sealed class EventQueue : Construct
         cfn.MaximumMessageSize = 1024 * 1024;
         ((CfnQueue)DeadLetterQueue.Node.DefaultChild!).MaximumMessageSize = 1024 * 1024;
     }
+
+    /// <summary>The events queue's name, known at synth (the queue's own attribute is a deploy-time token).</summary>
+    public string Name { get; }
 
     /// <summary>The events queue.</summary>
     public Queue Queue { get; }

@@ -62,6 +62,8 @@ public sealed class PipelineStack : Stack
             ManifestTemplate = ReadManifestTemplate(settings),
         });
 
+        Aspects.Of(this).Add(new SupportedRuntimes());
+
         Output("QueueUrl", queue.Queue.QueueUrl, "The collector's QUEUE_URL.");
         Output("ParameterPrefix", settings.SsmParameterPrefix, "Set <prefix>/user and <prefix>/password as SecureStrings (docs/deploy.md).");
         Output("AlarmTopicArn", alarms.Topic.TopicArn, "Subscribe here to the pipeline's alarms.");

@@ -114,7 +114,8 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         _writer.WriteString(ClusterNameProperty, clusterName);
         if (lastSeen is { } seen)
         {
-            _writer.WriteString(TimestampProperty, seen.Text);
+            _writer.WritePropertyName(TimestampProperty);
+            seen.Text.WriteTo(_writer);
         }
 
         _writer.WriteEndObject();
@@ -134,7 +135,8 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
         else if (fill is { } f)
         {
-            _writer.WriteString(name, f.Text);
+            _writer.WritePropertyName(name);
+            f.Text.WriteTo(_writer);
         }
         else
         {
@@ -196,11 +198,10 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
     private static EventTime? Time(JsonElement owner, string name) =>
         owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            && value.GetString() is { Length: > 0 } text
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-                ? new EventTime(text, parsed)
+            && value.TryGetDateTimeOffset(out var parsed)
+                ? new EventTime(value, parsed)
                 : null;
 
     /// <summary>A timestamp as the event wrote it (copied verbatim) and as a point in time.</summary>
-    private readonly record struct EventTime(string Text, DateTimeOffset Value);
+    private readonly record struct EventTime(JsonElement Text, DateTimeOffset Value);
 }

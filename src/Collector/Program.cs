@@ -17,10 +17,19 @@ catch (InvalidSettingsException ex)
     return 2;
 }
 
-// In a pod: the service account; elsewhere: the current kubeconfig context ($KUBECONFIG or ~/.kube/config).
-var kubernetesConfiguration = KubernetesClientConfiguration.IsInCluster()
-    ? KubernetesClientConfiguration.InClusterConfig()
-    : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+// In a pod: the service account. Elsewhere: the current context of $KUBECONFIG or ~/.kube/config.
+KubernetesClientConfiguration kubernetesConfiguration;
+try
+{
+    kubernetesConfiguration = KubernetesClientConfiguration.IsInCluster()
+        ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildDefaultConfig();
+}
+catch (k8s.Exceptions.KubeConfigException ex)
+{
+    await Console.Error.WriteLineAsync("No Kubernetes configuration: not in a cluster, and the kubeconfig could not be used: " + ex.Message);
+    return 2;
+}
 
 IEnvelopeSink sink = settings.DryRun
     ? new ConsoleEnvelopeSink(Console.OpenStandardOutput())

@@ -18,6 +18,7 @@ public sealed class CollectorService(
     IKubernetes kubernetes,
     CollectorSettings settings,
     CollectorMetrics metrics,
+    HealthState health,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<CollectorService> logger) : BackgroundService
@@ -65,6 +66,7 @@ public sealed class CollectorService(
     private async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         var identity = settings.PodName;
+        health.EnterStandby();
         var lease = new LeaseLock(kubernetes, settings.PodNamespace, settings.LeaseName, identity);
         using var elector = new LeaderElector(new LeaderElectionConfig(lease)
         {

@@ -12,16 +12,21 @@ public sealed class HealthState(TimeProvider time, TimeSpan stallTimeout)
     private long _senderProgressTicks = time.GetUtcNow().UtcTicks;
     private int _watching;
     private int _listed;
+    private int _standby;
 
     /// <summary>True while this replica runs the watch (always, without leader election).</summary>
     public bool Watching => Volatile.Read(ref _watching) == 1;
 
-    /// <summary>True once the first complete list has been handed to the sender (or the replica is a standby).</summary>
-    public bool Ready => Volatile.Read(ref _listed) == 1 || !Watching;
+    /// <summary>True once the first complete list has been handed to the sender, or while the replica is a standby.</summary>
+    public bool Ready => Volatile.Read(ref _listed) == 1 || Volatile.Read(ref _standby) == 1;
+
+    /// <summary>Leader election: waiting for the Lease is a healthy, ready state.</summary>
+    public void EnterStandby() => Volatile.Write(ref _standby, 1);
 
     public void WatchStarted()
     {
         WatchProgressed();
+        Volatile.Write(ref _standby, 0);
         Volatile.Write(ref _watching, 1);
     }
 

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Amazon.SQS;
+using TestSupport.Kubernetes;
+using TestSupport.Moto;
+
+namespace Collector.Tests.Hosting;
+
+/// <summary>The published entry point: settings from the environment, kubeconfig outside a cluster, SIGTERM.</summary>
+[Collection(MotoCollection.Name)]
+public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
+{
+    private readonly AmazonSQSClient _sqs = moto.CreateSqsClient();
+    private KubernetesApiDouble _api = null!;
+
+    public async Task InitializeAsync() => _api = await KubernetesApiDouble.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        _sqs.Dispose();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CollectorProcess process)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline || process.HasExited)
+            {
+                Assert.Fail($"Timed out waiting for {what}. stderr: {string.Join('\n', process.StandardError.TakeLast(30))}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Main_Sigterm_FlushesEventsStillWaitingForTheFlushIntervalAndExitsZero()
+    {
+        var queue = await QueueReader.CreateAsync(_sqs);
+        var environment = new Dictionary<string, string>(moto.Server.Environment)
+        {
+            ["QUEUE_URL"] = queue.Url.ToString(),
+            ["CLUSTER_NAME"] = "sigterm-test",
+            ["FLUSH_INTERVAL"] = "10m",
+        };
+        await using var collector = CollectorProcess.Start(_api, environment);
+        await WaitUntilAsync(collector.IsReadyAsync, "/readyz", collector);
+        var events = Enumerable.Range(0, 7).Select(_ => _api.AddEvent("default")).ToList();
+        await WaitUntilAsync(async () => (await collector.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Contains("collector_events_observed_total{type=\"ADDED\"} 7", StringComparison.Ordinal), "the events to be observed", collector);
+        await queue.DrainAsync();
+        Assert.Empty(queue.Events);
+
+        collector.Terminate();
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exitCode);
+        await queue.DrainAsync();
+        Assert.True(queue.HasLatest(events), $"queue held {queue.Events.Count} events");
+        Assert.Equal("sigterm-test", Assert.Single(queue.Envelopes)["clusterName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Main_InvalidSettings_ExitsNonZeroNamingEachBadSetting()
+    {
+        await using var collector = CollectorProcess.Start(_api, new Dictionary<string, string>
+        {
+            ["MAX_MESSAGE_BYTES"] = "lots",
+            ["FLUSH_INTERVAL"] = "whenever",
+        });
+
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, exitCode);
+        var stderr = string.Join('\n', collector.StandardError);
+        Assert.Contains("QUEUE_URL", stderr, StringComparison.Ordinal);
+        Assert.Contains("MAX_MESSAGE_BYTES", stderr, StringComparison.Ordinal);
+        Assert.Contains("'lots'", stderr, StringComparison.Ordinal);
+        Assert.Contains("FLUSH_INTERVAL", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_DryRun_PrintsEachEnvelopeOnStdoutInsteadOfSending()
+    {
+        var existing = _api.AddEvent("default", reason: "Pulling");
+        await using var collector = CollectorProcess.Start(_api, new Dictionary<string, string> { ["CLUSTER_NAME"] = "local", ["FLUSH_INTERVAL"] = "100ms" }, "--dry-run");
+
+        await WaitUntilAsync(() => Task.FromResult(collector.StandardOutput.Any(l => l.StartsWith('{'))), "an envelope on stdout", collector);
+
+        var envelope = JsonNode.Parse(collector.StandardOutput.First(l => l.StartsWith('{')))!;
+        Assert.Equal("eks-events/v1", envelope["schema"]!.GetValue<string>());
+        Assert.Equal("local", envelope["clusterName"]!.GetValue<string>());
+        Assert.Equal(existing["metadata"]!["uid"]!.GetValue<string>(), envelope["events"]![0]!["metadata"]!["uid"]!.GetValue<string>());
+        Assert.All(collector.StandardOutput, line => Assert.StartsWith("{\"schema\"", line, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,75 @@
+using Collector.Hosting;
+using Collector.Sending;
+using Collector.Settings;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using TestSupport.Kubernetes;
+
+namespace Collector.Tests.Hosting;
+
+/// <summary>A collector host in this process, wired to the Kubernetes API double and a sink.</summary>
+internal sealed class RunningCollector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private RunningCollector(WebApplication app, Uri http)
+    {
+        _app = app;
+        Http = new HttpClient { BaseAddress = http };
+    }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Settings tuned for tests: short timers, free port.</summary>
+    public static CollectorSettings TestSettings(Uri queueUrl) => new()
+    {
+        QueueUrl = queueUrl,
+        ClusterName = "test-cluster",
+        HttpPort = 0,
+        FlushInterval = TimeSpan.FromMilliseconds(100),
+        WatchBackoffMax = TimeSpan.FromMilliseconds(200),
+        SendBackoffMax = TimeSpan.FromMilliseconds(200),
+        WatchIdleTimeout = TimeSpan.FromSeconds(2),
+        HealthStallTimeout = TimeSpan.FromSeconds(3),
+        ShutdownTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static async Task<RunningCollector> StartAsync(KubernetesApiDouble api, CollectorSettings settings, IEnvelopeSink sink)
+    {
+        var app = CollectorHost.Build(settings, new KubernetesClientConfiguration { Host = api.Host.ToString() }, sink, configureLogging: _ => { });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        return new RunningCollector(app, new Uri(address));
+    }
+
+    /// <summary>What SIGTERM does: the host stops, the service flushes.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+    /// <summary>The value of an unlabelled metric, or of the first series that starts with <paramref name="series"/>.</summary>
+    public async Task<double> MetricAsync(string series)
+    {
+        var line = (await MetricsAsync()).Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+        Http.Dispose();
+    }
+}

@@ -36,6 +36,8 @@ public sealed class ControlPlaneDocumentBuilder
     private readonly CharScratch _keyScratch = new();
     private readonly CharScratch _pair = new();
     private byte[] _utf8 = new byte[4096];
+    private byte[] _arena = new byte[256 * 1024];
+    private int _arenaUsed;
     private long _indexDay = long.MinValue;
     private string _index = string.Empty;
 
@@ -59,14 +61,20 @@ public sealed class ControlPlaneDocumentBuilder
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(output);
         var source = SourceOf(payload);
+        // Documents of one payload live only until the payload is indexed: they share one buffer, reused
+        // by the next payload (one invocation at a time), instead of an array each.
+        _arenaUsed = 0;
         foreach (var logEvent in payload.LogEvents ?? [])
         {
-            output.Add(Build(source, logEvent, utf8Repaired));
+            output.Add(Build(source, logEvent, utf8Repaired, inArena: true));
         }
     }
 
     /// <summary>Builds the document of one log event.</summary>
-    public BuiltDocument Build(LogSource source, CloudWatchLogsLogEvent logEvent, bool utf8Repaired)
+    public BuiltDocument Build(LogSource source, CloudWatchLogsLogEvent logEvent, bool utf8Repaired) =>
+        Build(source, logEvent, utf8Repaired, inArena: false);
+
+    private BuiltDocument Build(LogSource source, CloudWatchLogsLogEvent logEvent, bool utf8Repaired, bool inArena)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(logEvent);
@@ -95,7 +103,7 @@ public sealed class ControlPlaneDocumentBuilder
             _writer.WriteBoolean(FieldNames.InvalidUtf8, true);
         }
 
-        return new BuiltDocument(Finish(logEvent, eventTime), source, logEvent, parseError is not null);
+        return new BuiltDocument(Finish(logEvent, eventTime, inArena), source, logEvent, parseError is not null);
     }
 
     /// <summary>
@@ -109,7 +117,7 @@ public sealed class ControlPlaneDocumentBuilder
         var eventTime = DateTime.UnixEpoch.AddMilliseconds(logEvent.Timestamp);
         Begin(source, logEvent, eventTime, logEvent.Message ?? string.Empty);
         _writer.WriteString(FieldNames.IndexError, indexError);
-        return Finish(logEvent, eventTime);
+        return Finish(logEvent, eventTime, inArena: false);
     }
 
     private void Begin(LogSource source, CloudWatchLogsLogEvent logEvent, DateTime eventTime, string message)
@@ -129,11 +137,27 @@ public sealed class ControlPlaneDocumentBuilder
         _writer.WriteString(FieldNames.LogType, LogStreamClassifier.Name(source.Type));
     }
 
-    private BulkItem Finish(CloudWatchLogsLogEvent logEvent, DateTime eventTime)
+    private BulkItem Finish(CloudWatchLogsLogEvent logEvent, DateTime eventTime, bool inArena)
     {
         _writer.WriteEndObject();
         _writer.Flush();
-        return new BulkItem(IndexFor(eventTime), logEvent.Id!, _buffer.WrittenSpan.ToArray());
+        var written = _buffer.WrittenSpan;
+        if (!inArena)
+        {
+            return new BulkItem(IndexFor(eventTime), logEvent.Id!, written.ToArray());
+        }
+
+        if (_arena.Length - _arenaUsed < written.Length)
+        {
+            // A new, larger arena; documents already built keep the old one alive until they are dropped.
+            _arena = new byte[Math.Max(_arena.Length * 2, written.Length)];
+            _arenaUsed = 0;
+        }
+
+        written.CopyTo(_arena.AsSpan(_arenaUsed));
+        var source = _arena.AsMemory(_arenaUsed, written.Length);
+        _arenaUsed += written.Length;
+        return new BulkItem(IndexFor(eventTime), logEvent.Id!, source);
     }
 
     /// <summary>Writes the parsed fields; returns why the line did not parse, or null.</summary>
@@ -193,6 +217,7 @@ public sealed class ControlPlaneDocumentBuilder
         _writer.WriteString(FieldNames.Msg, scanner.Value);
         var pairs = 0;
         var afterMessage = scanner;
+        Span<int> keyHashes = stackalloc int[MaxPairs];
         while (pairs < MaxPairs && scanner.MoveNext())
         {
             if (pairs == 0)
@@ -218,7 +243,7 @@ public sealed class ControlPlaneDocumentBuilder
         scanner = afterMessage;
         for (var index = 0; index < pairs && scanner.MoveNext(); index++)
         {
-            if (!SeenBefore(afterMessage, index, scanner.Key))
+            if (!SeenBefore(afterMessage, keyHashes, index, scanner.Key))
             {
                 WriteKey(scanner.Key, default);
                 _writer.WriteStringValue(scanner.Value);
@@ -234,9 +259,10 @@ public sealed class ControlPlaneDocumentBuilder
         var scanner = new KeyValueScanner(message, _scratch);
         var start = scanner;
         var pairs = 0;
+        Span<int> keyHashes = stackalloc int[MaxPairs];
         while (scanner.MoveNext())
         {
-            if (pairs < MaxPairs && !SeenBefore(start, pairs, scanner.Key))
+            if (pairs < MaxPairs && !SeenBefore(start, keyHashes, pairs, scanner.Key))
             {
                 WriteKey(scanner.Key, FieldNames.IsReserved(scanner.Key) ? AuthenticatorPrefix : default);
                 _writer.WriteStringValue(scanner.Value);
@@ -249,9 +275,20 @@ public sealed class ControlPlaneDocumentBuilder
         return pairs > 0 && scanner.AtEnd;
     }
 
-    /// <summary>True when one of the first <paramref name="count"/> pairs from <paramref name="start"/> has this key.</summary>
-    private bool SeenBefore(KeyValueScanner start, int count, ReadOnlySpan<char> key)
+    /// <summary>
+    /// True when one of the first <paramref name="count"/> pairs from <paramref name="start"/> has this key
+    /// (OpenSearch refuses a document with a duplicate field). Records the key's hash at <paramref name="count"/>;
+    /// only a hash match costs a second look at the earlier pairs.
+    /// </summary>
+    private bool SeenBefore(KeyValueScanner start, Span<int> hashes, int count, ReadOnlySpan<char> key)
     {
+        var hash = string.GetHashCode(key);
+        hashes[count] = hash;
+        if (!hashes[..count].Contains(hash))
+        {
+            return false;
+        }
+
         // A copy of the scanner with its own scratch, so the current value (maybe in the scratch) survives.
         var scan = new KeyValueScanner(start.Remaining, _keyScratch);
         for (var i = 0; i < count && scan.MoveNext(); i++)

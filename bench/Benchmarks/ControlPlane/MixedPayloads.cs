@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Benchmarks.ControlPlane;
+
+/// <summary>
+/// A mixed delivery as an EKS cluster produces it: one CloudWatch Logs event per stream (audit, API server
+/// klog, scheduler structured klog, authenticator), each with many distinct lines.
+/// </summary>
+public static class MixedPayloads
+{
+    /// <summary>The Lambda events and the number of lines they hold.</summary>
+    public static (List<byte[]> Events, int Lines, long InflatedBytes) Build(int linesPerStream)
+    {
+        var start = new DateTimeOffset(2024, 3, 1, 10, 15, 30, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var streams = new (string Stream, Func<int, string> Line)[]
+        {
+            ("kube-apiserver-audit-4e9f9d6f9d15381d05d77c5df3f7d329", Audit),
+            ("kube-apiserver-934e06efeb2e9416b02fa19f9a2d1774", ApiServer),
+            ("kube-scheduler-934e06efeb2e9416b02fa19f9a2d1774", Scheduler),
+            ("authenticator-1111222272c52cc05e3177863bdcc12d", Authenticator),
+        };
+        var events = new List<byte[]>();
+        long inflated = 0;
+        foreach (var (stream, line) in streams)
+        {
+            var logEvents = new JsonArray();
+            for (var i = 0; i < linesPerStream; i++)
+            {
+                logEvents.Add(new JsonObject
+                {
+                    ["id"] = "375910123456789012345678" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture) + stream[..4],
+                    ["timestamp"] = start + i,
+                    ["message"] = line(i),
+                });
+            }
+
+            var payload = Encoding.UTF8.GetBytes(new JsonObject
+            {
+                ["messageType"] = "DATA_MESSAGE",
+                ["owner"] = "123456789012",
+                ["logGroup"] = "/aws/eks/bench/cluster",
+                ["logStream"] = stream,
+                ["subscriptionFilters"] = new JsonArray("eks-history"),
+                ["logEvents"] = logEvents,
+            }.ToJsonString());
+            inflated += payload.Length;
+            using var gzip = new MemoryStream();
+            using (var writer = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                writer.Write(payload);
+            }
+
+            events.Add(Encoding.UTF8.GetBytes(new JsonObject { ["awslogs"] = new JsonObject { ["data"] = Convert.ToBase64String(gzip.ToArray()) } }.ToJsonString()));
+        }
+
+        return (events, linesPerStream * streams.Length, inflated);
+    }
+
+    private static string Audit(int i) =>
+        "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\"auditID\":\"" + Guid.NewGuid() + "\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/team-" + (i % 17) + "/pods/web-" + i + "\",\"verb\":\"" + (i % 3 == 0 ? "get" : "patch") + "\",\"user\":{\"username\":\"system:serviceaccount:kube-system:replicaset-controller\",\"uid\":\"1d2e3f40-aaaa-bbbb-cccc-1234567890ab\",\"groups\":[\"system:serviceaccounts\",\"system:serviceaccounts:kube-system\",\"system:authenticated\"],\"extra\":{\"authentication.kubernetes.io/pod-name\":[\"kube-controller-manager-ip-10-0-1-" + (i % 250) + "\"]}},\"sourceIPs\":[\"10.0.1." + (i % 250) + "\"],\"userAgent\":\"kube-controller-manager/v1.29.1 (linux/amd64) kubernetes/bc401b9/system:serviceaccount:kube-system:replicaset-controller\",\"objectRef\":{\"resource\":\"pods\",\"namespace\":\"team-" + (i % 17) + "\",\"name\":\"web-" + i + "\",\"apiVersion\":\"v1\"},\"responseStatus\":{\"metadata\":{},\"code\":200},\"requestReceivedTimestamp\":\"2024-03-01T10:15:30.123456Z\",\"stageTimestamp\":\"2024-03-01T10:15:30.140211Z\",\"annotations\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by ClusterRoleBinding \\\"system:controller:replicaset-controller\\\" of ClusterRole \\\"system:controller:replicaset-controller\\\" to ServiceAccount \\\"replicaset-controller/kube-system\\\"\"}}";
+
+    private static string ApiServer(int i) =>
+        "I0301 10:15:30." + (100000 + i).ToString(CultureInfo.InvariantCulture) + "      10 httplog.go:132] \"HTTP\" verb=\"GET\" URI=\"/api/v1/namespaces/team-" + (i % 17) + "/pods?limit=500\" latency=\"" + (i % 90) + ".123ms\" userAgent=\"kubectl/v1.29.1 (linux/amd64) kubernetes/bc401b9\" audit-ID=\"" + Guid.NewGuid() + "\" srcIP=\"203.0.113." + (i % 250) + ":51234\" resp=200";
+
+    private static string Scheduler(int i) =>
+        "I0301 10:15:30." + (200000 + i).ToString(CultureInfo.InvariantCulture) + "      11 schedule_one.go:286] \"Successfully bound pod to node\" pod=\"team-" + (i % 17) + "/web-" + i + "\" node=\"ip-192-168-12-" + (i % 250) + ".eu-west-1.compute.internal\" evaluatedNodes=6 feasibleNodes=" + (1 + (i % 6));
+
+    private static string Authenticator(int i) =>
+        "time=\"2024-03-01T10:15:30Z\" level=info msg=\"access granted\" arn=\"arn:aws:iam::123456789012:role/node-role-" + (i % 5) + "\" client=\"127.0.0.1:" + (30000 + i) + "\" groups=\"[system:bootstrappers system:nodes]\" method=POST path=/authenticate uid=\"aws-iam-authenticator:123456789012:AROAEXAMPLE" + i + "\" username=\"system:node:ip-192-168-12-" + (i % 250) + ".eu-west-1.compute.internal\"";
+}

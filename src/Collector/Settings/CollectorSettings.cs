@@ -39,7 +39,7 @@ public sealed record CollectorSettings
 
     public bool LeaderElection { get; init; }
 
-    public string LeaseName { get; init; } = "eks-events-collector";
+    public string LeaseName { get; init; } = "eks-history-collector";
 
     /// <summary>Defaults are client-go's (15 s / 10 s / 2 s).</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);

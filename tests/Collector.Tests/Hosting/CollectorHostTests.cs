@@ -171,7 +171,7 @@ public sealed class CollectorHostTests(MotoFixture moto) : IAsyncLifetime
         await _queue.DrainAsync();
 
         Assert.All(_queue.Versions().Values, versions => Assert.Single(versions));
-        var lease = _api.GetLease("observability", "eks-events-collector");
+        var lease = _api.GetLease("observability", "eks-history-collector");
         var holder = lease!["spec"]!["holderIdentity"]!.GetValue<string>();
         var (leader, standby) = holder == "collector-a" ? (a, b) : (b, a);
         Assert.Equal(1, await leader.MetricAsync("collector_leader"));

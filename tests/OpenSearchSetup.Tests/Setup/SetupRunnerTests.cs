@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using OpenSearchSetup.Connection;
+using OpenSearchSetup.Settings;
+using OpenSearchSetup.Setup;
+using OpenSearchSetup.Tests.Doubles;
+using TestSupport.Moto;
+
+namespace OpenSearchSetup.Tests.Setup;
+
+public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixture>, IAsyncLifetime
+{
+    private readonly string _prefix = $"/eksworkshop/setup-{Guid.NewGuid():N}/opensearch";
+    private SetupApiDouble _domain = null!;
+    private AmazonSimpleSystemsManagementClient _ssm = null!;
+    private readonly StringWriter _output = new();
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _domain = await SetupApiDouble.StartAsync();
+        _ssm = moto.CreateSsmClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _domain.DisposeAsync();
+        _ssm.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task PutParametersAsync(string? password = SetupApiDouble.Password)
+    {
+        await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/host", Type = ParameterType.String, Value = _domain.Endpoint.ToString() });
+        await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/user", Type = ParameterType.SecureString, Value = SetupApiDouble.User });
+        if (password is not null)
+        {
+            await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/password", Type = ParameterType.SecureString, Value = password });
+        }
+    }
+
+    private Task RunAsync(params string[] extra) =>
+        new SetupRunner(new SsmConnectionSource(_ssm, _prefix), _http, _output)
+            .RunAsync(SetupSettings.Parse(["--ssm-parameter-prefix", _prefix, .. extra], _ => null), CancellationToken.None);
+
+    private static int SavedObjectLines() => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Assets"), "*.ndjson")
+        .Sum(f => File.ReadAllLines(f).Count(l => l.Length > 0));
+
+    [Fact]
+    public async Task RunAsync_FreshDomain_InstallsTemplatesRetentionAndDashboards()
+    {
+        await PutParametersAsync();
+
+        await RunAsync();
+
+        Assert.Equal("eks-kubernetes-events-*", _domain.Templates["eks-kubernetes-events"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("eks-control-plane-logs-*", _domain.Templates["eks-control-plane-logs"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("date", _domain.Templates["eks-kubernetes-events"]["template"]!["mappings"]!["properties"]!["@timestamp"]!["type"]!.GetValue<string>());
+
+        var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
+        Assert.Equal("30d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+        Assert.Equal("delete", events["states"]![1]!["actions"]![0]!.AsObject().Single().Key);
+        Assert.Equal("eks-kubernetes-events-*", events["ism_template"]![0]!["index_patterns"]![0]!.GetValue<string>());
+        var controlPlane = _domain.Policies["eks-control-plane-logs-retention"]["policy"]!;
+        Assert.Equal("14d", controlPlane["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+
+        Assert.Equal(2, _domain.Imports.Count);
+        Assert.All(_domain.Imports, import =>
+        {
+            Assert.Equal("?overwrite=true", import.Query);
+            Assert.Equal("true", import.Xsrf);
+            Assert.EndsWith(".ndjson", import.FileName, StringComparison.Ordinal);
+        });
+        Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
+        Assert.Contains("dashboard/eks-history-kubernetes-events-dashboard", _domain.SavedObjects.Keys);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondRun_UpdatesPoliciesConditionallyAndDuplicatesNothing()
+    {
+        await PutParametersAsync();
+        await RunAsync();
+
+        await RunAsync("--events-retention-days", "7");
+
+        Assert.Contains(_domain.Requests, r => r.StartsWith("PUT /_plugins/_ism/policies/eks-kubernetes-events-retention?if_seq_no=", StringComparison.Ordinal));
+        var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
+        Assert.Equal("7d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+        Assert.Equal(4, _domain.Imports.Count);
+        Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_IndicesThatAlreadyExist_GetTheRetentionPolicy()
+    {
+        await PutParametersAsync();
+        _domain.Indices["eks-kubernetes-events-2026.11.01"] = null;
+        _domain.Indices["eks-control-plane-logs-2026.11.01"] = "someone-elses-policy";
+
+        await RunAsync();
+
+        Assert.Equal("eks-kubernetes-events-retention", _domain.Indices["eks-kubernetes-events-2026.11.01"]);
+        // An index managed by another policy is left alone: ISM reports it as failed, which is not an error.
+        Assert.Equal("someone-elses-policy", _domain.Indices["eks-control-plane-logs-2026.11.01"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_CustomIndexPrefixes_MoveTemplatePatternsPoliciesAndIndexPatterns()
+    {
+        await PutParametersAsync();
+
+        await RunAsync("--events-index", "cluster-a-events", "--control-plane-index", "cluster-a-cp");
+
+        Assert.Equal("cluster-a-events-*", _domain.Templates["cluster-a-events"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.True(_domain.Policies.ContainsKey("cluster-a-cp-retention"));
+        var titles = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
+            .Select(o => o["attributes"]!["title"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["cluster-a-cp*", "cluster-a-events*"], titles);
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongPassword_FailsSayingWhichParametersToCheck()
+    {
+        await PutParametersAsync(password: "wrong");
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync());
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("<prefix>/password", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_domain.Templates);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingPassword_FailsNamingTheParameter()
+    {
+        await PutParametersAsync(password: null);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync());
+        Assert.Contains($"{_prefix}/password", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseEndpoint_HostWithoutScheme_MeansHttps()
+    {
+        Assert.Equal(new Uri("https://search-demo.us-east-1.es.amazonaws.com/"), OpenSearchConnection.ParseEndpoint("search-demo.us-east-1.es.amazonaws.com"));
+        Assert.Equal(new Uri("http://127.0.0.1:9200/"), OpenSearchConnection.ParseEndpoint("http://127.0.0.1:9200"));
+    }
+}

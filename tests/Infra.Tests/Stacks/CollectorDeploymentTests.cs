@@ -28,6 +28,30 @@ public sealed class CollectorDeploymentTests(DefaultPipelineFixture fixture) : I
     }
 
     [Fact]
+    public void ManifestFile_RepositoryTemplate_DefinesTheServiceAccountThePodIdentityAssociationNames()
+    {
+        var objects = Infra.Collector.CollectorManifest.ToObjects(File.ReadAllText(_pipeline.ManifestPath));
+        string Name(IDictionary<string, object> o) => (string)((IDictionary<string, object>)o["metadata"])["name"];
+        var account = Assert.Single(objects, o => (string)o["kind"] == "ServiceAccount");
+        Assert.Equal(Infra.Settings.PipelineSettings.CollectorServiceAccount, Name(account));
+        Assert.Contains(objects, o => (string)o["kind"] == "Deployment");
+        var (_, association) = _pipeline.Single("AWS::EKS::PodIdentityAssociation");
+        Assert.Equal(Name(account), association.GetProperty("ServiceAccount").GetString());
+    }
+
+    [Fact]
+    public void CollectorImage_NotGiven_IsBuiltFromTheCollectorDockerfileAtDeploy()
+    {
+        using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object> { ["collectorImage"] = "" });
+        using var assets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(pipeline.Outdir, $"{pipeline.Stack.StackName}.assets.json")));
+        var image = Assert.Single(assets.RootElement.GetProperty("dockerImages").EnumerateObject());
+        Assert.Equal("src/Collector/Dockerfile", image.Value.GetProperty("source").GetProperty("dockerFile").GetString());
+        Assert.Equal("linux/amd64", image.Value.GetProperty("source").GetProperty("platform").GetString());
+        var text = File.ReadAllText(pipeline.ManifestPath);
+        Assert.Contains($"image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/cdk-hnb659fds-container-assets-123456789012-us-east-1:{image.Name}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ManifestFile_Irsa_AnnotatesTheServiceAccountWithTheCollectorRole()
     {
         using var irsa = SynthesizedPipeline.Create(new Dictionary<string, object>
@@ -56,7 +80,7 @@ public sealed class CollectorDeploymentTests(DefaultPipelineFixture fixture) : I
         // The queue URL and region are CloudFormation references resolved at deploy time.
         Assert.Contains("EventsQueue", manifest, StringComparison.Ordinal);
         Assert.Contains("history-test", manifest, StringComparison.Ordinal);
-        Assert.Contains("\\\"replicas\\\":1", manifest, StringComparison.Ordinal);
+        Assert.Matches("\\\\\"replicas\\\\\":[0-9]", manifest);
         Assert.False(File.Exists(deployed.ManifestPath), "deploy mode applies the manifests instead of writing them");
         deployed.Template.HasResourceProperties("AWS::EKS::PodIdentityAssociation", Match.ObjectLike(new Dictionary<string, object>
         {

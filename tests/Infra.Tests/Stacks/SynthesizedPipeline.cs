@@ -52,7 +52,6 @@ public sealed class SynthesizedPipeline : IDisposable
         var values = new Dictionary<string, object>
         {
             [PipelineSettings.Keys.ClusterName] = Cluster,
-            [PipelineSettings.Keys.CollectorManifestTemplate] = RepositoryRoot.SampleCollectorTemplate,
             [PipelineSettings.Keys.CollectorManifestPath] = System.IO.Path.Combine(outdir, "collector.yaml"),
             [PipelineSettings.Keys.CollectorImage] = TestImage,
         };

@@ -1,8 +1,6 @@
-using Amazon.SimpleSystemsManagement;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Settings;
-using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 using Functions.Core.Runtime;
 using Microsoft.Extensions.Logging;
@@ -20,17 +18,7 @@ public static class ControlPlaneStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = ControlPlaneSettings.Load(startup.Environment);
-        // The SDK client honours AWS_REGION and AWS_ENDPOINT_URL(_SSM), which is how tests point it at moto.
-        var ssm = new AmazonSimpleSystemsManagementClient();
-        var credentials = new SsmCredentialsSource(ssm, settings.Shared.SsmParameterPrefix, settings.Shared.CredentialsTtl, startup.Time, new Logger<SsmCredentialsSource>(startup.LoggerFactory));
-        // Read once now: a missing parameter is an init error that names it, not a failure of every invocation.
-        await credentials.GetAsync(cancellationToken);
-        var writer = new OpenSearchBulkWriter(
-            OpenSearchHttp.CreateClient(),
-            credentials,
-            new BulkWriterOptions { MaxBytes = settings.Shared.BulkMaxBytes, Templates = [Template(settings.IndexPrefix)] },
-            startup.Time,
-            new Logger<OpenSearchBulkWriter>(startup.LoggerFactory));
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Shared, startup, [Template(settings.IndexPrefix)], cancellationToken);
         return new ControlPlaneLogsHandler(
             new ControlPlaneDocumentBuilder(settings.IndexPrefix, settings.Shared.ClusterName),
             writer,

@@ -1,5 +1,3 @@
-using Amazon.SimpleSystemsManagement;
-using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 using Functions.Core.Runtime;
 using IndexerFunction.Documents;
@@ -13,33 +11,15 @@ namespace IndexerFunction;
 /// </summary>
 public static class IndexerStartup
 {
-    /// <summary>Name of the events index template.</summary>
-    public const string TemplateName = "eks-kubernetes-events";
+    /// <summary>The index template shipped as an embedded resource (the setup command reads the same file).</summary>
+    public const string TemplateFileName = "eks-kubernetes-events.template.json";
 
     /// <summary>The initializer passed to <see cref="LambdaHost.RunAsync"/>.</summary>
     public static async Task<ILambdaHandler> InitializeAsync(FunctionStartup startup, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = IndexerSettings.Load(startup.Environment);
-        var ssm = new AmazonSimpleSystemsManagementClient();
-        var credentials = new SsmCredentialsSource(
-            ssm,
-            settings.Function.SsmParameterPrefix,
-            settings.Function.CredentialsTtl,
-            startup.Time,
-            new Logger<SsmCredentialsSource>(startup.LoggerFactory));
-        await credentials.GetAsync(cancellationToken);
-
-        var template = IndexTemplate.ForPrefix(
-            TemplateName,
-            IndexTemplate.ReadResource(typeof(IndexerStartup).Assembly, "eks-kubernetes-events.template.json"),
-            settings.EventsIndex);
-        var writer = new OpenSearchBulkWriter(
-            OpenSearchHttp.CreateClient(),
-            credentials,
-            new BulkWriterOptions { MaxBytes = settings.Function.BulkMaxBytes, Templates = [template] },
-            startup.Time,
-            new Logger<OpenSearchBulkWriter>(startup.LoggerFactory));
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function, startup, [Template(settings.EventsIndex)], cancellationToken);
         return new SqsBatchHandler(
             writer,
             new EventDocumentBuilder(settings.EventsIndex),
@@ -48,4 +28,11 @@ public static class IndexerStartup
             startup.Time,
             new Logger<SqsBatchHandler>(startup.LoggerFactory));
     }
+
+    /// <summary>
+    /// The events index template, named after the index prefix and matching it: two stacks with different
+    /// prefixes can share a domain without overwriting each other's template.
+    /// </summary>
+    public static IndexTemplate Template(string indexPrefix) =>
+        IndexTemplate.ForPrefix(indexPrefix, IndexTemplate.ReadResource(typeof(IndexerStartup).Assembly, TemplateFileName), indexPrefix);
 }

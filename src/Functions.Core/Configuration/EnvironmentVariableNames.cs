@@ -21,6 +21,12 @@ public static class EnvironmentVariableNames
     /// <summary>How long credentials read from SSM are reused, in seconds.</summary>
     public const string CredentialsTtlSeconds = "CREDENTIALS_TTL_SECONDS";
 
+    /// <summary>How requests to OpenSearch are authenticated: <c>basic</c> (default) or <c>sigv4</c>.</summary>
+    public const string OpenSearchAuth = "OPENSEARCH_AUTH";
+
+    /// <summary>The SigV4 signing name: <c>es</c> (domains, default) or <c>aoss</c> (Serverless).</summary>
+    public const string OpenSearchService = "OPENSEARCH_SERVICE";
+
     /// <summary>Host and port of the Lambda Runtime API; absent outside Lambda.</summary>
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
 

@@ -24,6 +24,15 @@ public sealed record FunctionSettings
     /// <summary>How long credentials are reused before SSM is read again.</summary>
     public required TimeSpan CredentialsTtl { get; init; }
 
+    /// <summary>How requests to OpenSearch are authenticated.</summary>
+    public OpenSearchAuth Auth { get; init; } = OpenSearchAuth.Basic;
+
+    /// <summary>The SigV4 signing name (<c>es</c> or <c>aoss</c>); used with <see cref="OpenSearchAuth.SigV4"/>.</summary>
+    public string SigningService { get; init; } = "es";
+
+    /// <summary>The AWS region (AWS_REGION), for SigV4 when the endpoint's name does not carry one.</summary>
+    public string? Region { get; init; }
+
     /// <summary>Reads and validates the shared settings.</summary>
     /// <exception cref="ConfigurationException">A setting is invalid; the message names it.</exception>
     public static FunctionSettings Load(IEnvironmentVariables environment)
@@ -50,8 +59,23 @@ public sealed record FunctionSettings
                 $"{EnvironmentVariableNames.SsmParameterPrefix}='{prefix}' must start with '/' and not end with '/' (e.g. /eksworkshop/my-cluster/opensearch).");
         }
 
+        var auth = reader.GetString(EnvironmentVariableNames.OpenSearchAuth, "basic").ToLowerInvariant() switch
+        {
+            "basic" => OpenSearchAuth.Basic,
+            "sigv4" => OpenSearchAuth.SigV4,
+            var other => throw new ConfigurationException(EnvironmentVariableNames.OpenSearchAuth, $"{EnvironmentVariableNames.OpenSearchAuth}='{other}' is not one of: basic, sigv4."),
+        };
+        var service = reader.GetString(EnvironmentVariableNames.OpenSearchService, "es").ToLowerInvariant();
+        if (service is not ("es" or "aoss"))
+        {
+            throw new ConfigurationException(EnvironmentVariableNames.OpenSearchService, $"{EnvironmentVariableNames.OpenSearchService}='{service}' is not one of: es (OpenSearch Service domains), aoss (OpenSearch Serverless).");
+        }
+
         return new FunctionSettings
         {
+            Auth = auth,
+            SigningService = service,
+            Region = environment.Get(EnvironmentVariableNames.Region) is { Length: > 0 } region ? region : null,
             SsmParameterPrefix = prefix,
             ClusterName = clusterName,
             // 100 KiB is below any sensible bulk and 100 MiB is OpenSearch's default http.max_content_length.

@@ -17,12 +17,20 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
     private readonly TimeSpan _ttl;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly bool _readLogin;
     private OpenSearchCredentials? _current;
     private DateTimeOffset _expires;
 
     /// <summary>Creates the source.</summary>
-    public SsmCredentialsSource(IAmazonSimpleSystemsManagement ssm, string prefix, TimeSpan ttl, TimeProvider time, ILogger<SsmCredentialsSource> logger)
+    /// <param name="ssm">The SSM client.</param>
+    /// <param name="prefix">The parameter prefix.</param>
+    /// <param name="ttl">How long values are reused.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="readLogin">False with SigV4: only <c>host</c> is read; no user or password is needed.</param>
+    public SsmCredentialsSource(IAmazonSimpleSystemsManagement ssm, string prefix, TimeSpan ttl, TimeProvider time, ILogger<SsmCredentialsSource> logger, bool readLogin = true)
     {
+        _readLogin = readLogin;
         ArgumentNullException.ThrowIfNull(prefix);
         _ssm = ssm;
         _ttl = ttl;
@@ -98,7 +106,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
     {
         var request = new GetParametersRequest
         {
-            Names = [HostParameter, UserParameter, PasswordParameter],
+            Names = _readLogin ? [HostParameter, UserParameter, PasswordParameter] : [HostParameter],
             WithDecryption = true,
         };
         GetParametersResponse response;
@@ -129,8 +137,8 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
 
         var values = (response.Parameters ?? []).ToDictionary(p => p.Name, p => p.Value ?? string.Empty, StringComparer.Ordinal);
         var host = Required(values, HostParameter);
-        var user = Required(values, UserParameter);
-        var password = Required(values, PasswordParameter);
+        var user = _readLogin ? Required(values, UserParameter) : string.Empty;
+        var password = _readLogin ? Required(values, PasswordParameter) : string.Empty;
         var endpoint = OpenSearchCredentials.ParseEndpoint(host, out var problem)
             ?? throw new ConfigurationException(HostParameter, $"SSM parameter {HostParameter}: {problem}.");
         _current = new OpenSearchCredentials(endpoint, user, password);

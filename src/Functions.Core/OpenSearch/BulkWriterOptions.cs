@@ -21,6 +21,9 @@ public sealed record BulkWriterOptions
     /// </summary>
     public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How requests are authenticated (OPENSEARCH_AUTH): basic by default.</summary>
+    public IRequestAuthenticator Authenticator { get; init; } = BasicRequestAuthenticator.Instance;
+
     /// <summary>Index templates installed once per process before the first write.</summary>
     public IReadOnlyList<IndexTemplate> Templates { get; init; } = [];
 }

@@ -255,12 +255,33 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
             // send them again.
             foreach (var template in writer._options.Templates)
             {
-                var answer = await SendAsync(HttpMethod.Put, "_index_template/" + Uri.EscapeDataString(template.Name), template.Body, Json, cancellationToken);
-                if (answer.Kind == AnswerKind.Unauthorized && !_refreshed)
+                var path = "_index_template/" + Uri.EscapeDataString(template.Name);
+                var answer = await SendAsync(HttpMethod.Put, path, template.Body, Json, cancellationToken);
+                for (var round = 0; answer.Kind is AnswerKind.Transient or AnswerKind.Unauthorized; round++)
                 {
-                    _refreshed = true;
-                    _credentials = await writer._credentials.RefreshAsync(_credentials!, cancellationToken);
-                    answer = await SendAsync(HttpMethod.Put, "_index_template/" + Uri.EscapeDataString(template.Name), template.Body, Json, cancellationToken);
+                    if (answer.Kind == AnswerKind.Unauthorized)
+                    {
+                        if (_refreshed)
+                        {
+                            break;
+                        }
+
+                        _refreshed = true;
+                        _credentials = await writer._credentials.RefreshAsync(_credentials!, cancellationToken);
+                    }
+                    else
+                    {
+                        // A busy or restarting domain: the same backoff as a bulk request, within the deadline.
+                        var delay = Backoff(round);
+                        if (round + 1 >= writer._options.MaxRetryRounds || writer._time.GetUtcNow() + delay >= stopBy)
+                        {
+                            break;
+                        }
+
+                        await Task.Delay(delay, writer._time, cancellationToken);
+                    }
+
+                    answer = await SendAsync(HttpMethod.Put, path, template.Body, Json, cancellationToken);
                 }
 
                 if (answer.Kind != AnswerKind.Ok)
@@ -302,6 +323,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
             using var content = new ReadOnlyMemoryContent(body);
             content.Headers.ContentType = type;
             using var request = OpenSearchHttp.Request(method, _credentials!, path, content);
+            await writer._options.Authenticator.AuthenticateAsync(request, _credentials!, body, cancellationToken);
             _requests++;
             try
             {

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Functions.Core.Credentials;
 
 namespace Functions.Core.OpenSearch;
@@ -24,14 +22,10 @@ public static class OpenSearchHttp
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>A request to <paramref name="path"/> on the domain, with basic authentication.</summary>
+    /// <summary>A request to <paramref name="path"/> on the domain; the caller authenticates it.</summary>
     public static HttpRequestMessage Request(HttpMethod method, OpenSearchCredentials credentials, string path, HttpContent? content)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        var request = new HttpRequestMessage(method, new Uri(credentials.Endpoint, path)) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials.User + ":" + credentials.Password)));
-        return request;
+        return new HttpRequestMessage(method, new Uri(credentials.Endpoint, path)) { Content = content };
     }
 }

@@ -68,3 +68,39 @@ public sealed class FunctionSettingsTests
         Assert.Equal("EVENTS_INDEX", ex.Setting);
     }
 }
+
+public sealed class FunctionSettingsAuthTests
+{
+    private static Functions.Core.Configuration.FunctionSettings Load(params (string Key, string Value)[] values) =>
+        Functions.Core.Configuration.FunctionSettings.Load(new Functions.Core.Configuration.DictionaryEnvironmentVariables(values.ToDictionary(v => v.Key, v => v.Value)));
+
+    [Fact]
+    public void Load_NoAuthSetting_IsBasicWithServiceEs()
+    {
+        var settings = Load(("CLUSTER_NAME", "c"));
+
+        Assert.Equal(Functions.Core.Configuration.OpenSearchAuth.Basic, settings.Auth);
+        Assert.Equal("es", settings.SigningService);
+    }
+
+    [Fact]
+    public void Load_SigV4ForServerless_ReadsServiceAndRegion()
+    {
+        var settings = Load(("CLUSTER_NAME", "c"), ("OPENSEARCH_AUTH", "SigV4"), ("OPENSEARCH_SERVICE", "aoss"), ("AWS_REGION", "eu-central-1"));
+
+        Assert.Equal(Functions.Core.Configuration.OpenSearchAuth.SigV4, settings.Auth);
+        Assert.Equal("aoss", settings.SigningService);
+        Assert.Equal("eu-central-1", settings.Region);
+    }
+
+    [Theory]
+    [InlineData("OPENSEARCH_AUTH", "iam", "basic, sigv4")]
+    [InlineData("OPENSEARCH_SERVICE", "opensearch", "es (OpenSearch Service domains), aoss")]
+    public void Load_UnknownValue_NamesTheSettingAndTheChoices(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<Functions.Core.Configuration.ConfigurationException>(() => Load(("CLUSTER_NAME", "c"), (key, value)));
+
+        Assert.Equal(key, ex.Setting);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -78,6 +78,20 @@ public sealed class SsmCredentialsSourceTests(MotoFixture moto)
     }
 
     [Fact]
+    public async Task GetAsync_SigV4WithoutLoginParameters_ReadsOnlyTheHost()
+    {
+        var prefix = "/test/" + Guid.NewGuid().ToString("N")[..8] + "/opensearch";
+        using var ssm = moto.CreateSsmClient();
+        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/host", Value = "abc.us-east-1.aoss.amazonaws.com", Type = ParameterType.String });
+        var source = new SsmCredentialsSource(ssm, prefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance, readLogin: false);
+
+        var credentials = await source.GetAsync(CancellationToken.None);
+
+        Assert.Equal("abc.us-east-1.aoss.amazonaws.com", credentials.Endpoint.Host);
+        Assert.Equal(string.Empty, credentials.Password);
+    }
+
+    [Fact]
     public async Task GetAsync_WithinTtl_ReadsSsmOnceThenAgainAfterExpiry()
     {
         var prefix = await PutParametersAsync();

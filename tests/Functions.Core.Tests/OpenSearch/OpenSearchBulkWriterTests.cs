@@ -217,6 +217,18 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_TemplatePutHitsATransientFault_RetriesItThenWrites()
+    {
+        var template = IndexTemplate.ForPrefix("events", """{"index_patterns":["x-*"]}"""u8, "my-events");
+        _domain.FailNextRequests(2, BulkFault.ServiceUnavailable);
+
+        var result = await Writer(templates: [template]).WriteAsync(Items(2), Deadline(), CancellationToken.None);
+
+        Assert.Equal(2, result.StoredCount);
+        Assert.True(_domain.Templates.ContainsKey("events"));
+    }
+
+    [Fact]
     public async Task WriteAsync_TemplateCannotBeInstalled_StoresNothingAndSaysWhich()
     {
         var template = IndexTemplate.ForPrefix("events", """{"index_patterns":["x-*"]}"""u8, "my-events");

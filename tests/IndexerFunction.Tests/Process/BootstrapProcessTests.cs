@@ -109,6 +109,31 @@ public sealed class BootstrapProcessTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bootstrap_SigV4_ReadsOnlyTheHostAndSignsWithTheFunctionsCredentials()
+    {
+        // Only the host parameter exists; the domain accepts only requests signed with the role's keys.
+        await _ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = _prefix + "/user" });
+        await _ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = _prefix + "/password" });
+        _domain.SigV4Keys = new() { [moto.Server.Environment["AWS_ACCESS_KEY_ID"]] = moto.Server.Environment["AWS_SECRET_ACCESS_KEY"] };
+        _domain.SigV4Region = MotoServer.Region;
+        var environment = new Dictionary<string, string>(moto.Server.Environment)
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = _runtime.HostAndPort,
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "indexer",
+            ["SSM_PARAMETER_PREFIX"] = _prefix,
+            ["OPENSEARCH_AUTH"] = "sigv4",
+            ["AWS_SESSION_TOKEN"] = "session-token-of-the-execution-role",
+        };
+        await using var process = FunctionProcess.Start(_bootstrap, environment);
+
+        var failures = await FailuresAsync(_runtime.InvokeAsync(Batch(SqsBatchHandlerTests.Envelope("prod", SqsBatchHandlerTests.Event("s1", 1), SqsBatchHandlerTests.Event("s2", 1)))));
+
+        Assert.Empty(failures);
+        Assert.Equal(2, _domain.Documents("eks-kubernetes-events-*").Count);
+        Assert.Equal(0, _domain.UnauthorizedRequests);
+    }
+
+    [Fact]
     public async Task Bootstrap_PasswordParameterMissing_ReportsAnInitErrorNamingItAndExits()
     {
         await _ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = _prefix + "/password" });

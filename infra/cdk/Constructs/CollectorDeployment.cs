@@ -61,7 +61,14 @@ public sealed class CollectorDeployment : Construct
                 Directory = RepositoryLayout.Root,
                 File = "src/Collector/Dockerfile",
                 Platform = settings.Arm64 ? Platform_.LINUX_ARM64 : Platform_.LINUX_AMD64,
-                Exclude = [".git", "**/bin", "**/obj", "**/node_modules", "**/cdk.out", "**/TestResults", "**/BenchmarkDotNet.Artifacts"],
+                // The build reads only the shared build files, Functions.Core and the Collector; leaving the
+                // rest out keeps the staged context (and its hash) to what the image is made of.
+                Exclude =
+                [
+                    ".git", ".ci", "scripts", "artifacts", "bench", "dashboards", "deploy", "docs", "events", "infra", "tests", "tools",
+                    "src/IndexerFunction", "src/ControlPlaneLogsFunction",
+                    "**/bin", "**/obj", "**/node_modules", "**/cdk.out", "**/TestResults", "**/BenchmarkDotNet.Artifacts",
+                ],
             });
         }
 

@@ -40,21 +40,33 @@ public sealed class DotnetPublishBundling : DeputyBase, ILocalBundling
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add("-o");
-        start.ArgumentList.Add(outputDir);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0 || !File.Exists(Path.Combine(outputDir, "bootstrap")))
+        // Publish beside the asset, then ship only the executable: the publish folder also holds the
+        // stripped symbols (bootstrap.dbg) and pdbs, which would more than double the package.
+        var publishDir = Directory.CreateTempSubdirectory("eks-history-publish-").FullName;
+        try
         {
-            // No Docker fallback: the provided.al2023 build image has no .NET SDK, so failing loudly with
-            // the publish output is the useful answer.
-            throw new InvalidOperationException(
-                $"`dotnet {string.Join(' ', PublishArguments)} -o {outputDir}` failed (exit {process.ExitCode}) or wrote no bootstrap:\n{stdout.Result}\n{stderr.Result}");
-        }
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add(publishDir);
 
-        return true;
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            var bootstrap = Path.Combine(publishDir, "bootstrap");
+            if (process.ExitCode != 0 || !File.Exists(bootstrap))
+            {
+                // No Docker fallback: the provided.al2023 build image has no .NET SDK, so failing loudly
+                // with the publish output is the useful answer.
+                throw new InvalidOperationException(
+                    $"`dotnet {string.Join(' ', PublishArguments)} -o {publishDir}` failed (exit {process.ExitCode}) or wrote no bootstrap:\n{stdout.Result}\n{stderr.Result}");
+            }
+
+            File.Copy(bootstrap, Path.Combine(outputDir, "bootstrap"), overwrite: true);
+            return true;
+        }
+        finally
+        {
+            Directory.Delete(publishDir, recursive: true);
+        }
     }
 }

@@ -1,0 +1,54 @@
+using Infra.Packaging;
+
+namespace Infra.Tests.Deploy;
+
+/// <summary>
+/// The app as users run it: the CDK CLI pinned in infra/cdk/package.json (installed by `npm ci`) running
+/// the command in cdk.json. `cdk ls` synthesizes without bundling, so no Native AOT publish is paid here.
+/// </summary>
+public sealed class CdkCliTests
+{
+    private static readonly string CdkDirectory = RepositoryRoot.Combine("infra", "cdk");
+
+    private static async Task<CommandLine.Result> CdkAsync(params string[] arguments)
+    {
+        var cli = Path.Combine(CdkDirectory, "node_modules", ".bin", "cdk");
+        Assert.True(File.Exists(cli), $"{cli} is missing: run `npm ci` in infra/cdk first (the CDK CLI is pinned there).");
+        var output = Directory.CreateTempSubdirectory("infra-cli-").FullName;
+        try
+        {
+            // The CLI runs the app in the working directory that holds cdk.json.
+            return await CommandLine.RunAsync("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", CdkDirectory, cli, .. arguments, "--output", output],
+                new Dictionary<string, string> { ["CDK_DISABLE_VERSION_CHECK"] = "1", ["CI"] = "true" });
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task List_WithClusterName_ListsThePipelineStack()
+    {
+        var result = await CdkAsync("ls", "-c", "clusterName=cli-test", "-c", "stackName=EksHistoryCli");
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains("EksHistoryCli", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WithoutClusterName_FailsNamingTheKey()
+    {
+        var result = await CdkAsync("ls");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'clusterName'", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "linux-x64")]
+    [InlineData(true, "linux-arm64")]
+    public void PublishArguments_Architecture_PublishesReleaseForTheMatchingRuntime(bool arm64, string runtime)
+    {
+        var bundling = new DotnetPublishBundling("src/IndexerFunction", arm64 ? "linux-arm64" : "linux-x64");
+        Assert.Equal(["publish", "src/IndexerFunction", "-c", "Release", "-r", runtime, "--nologo"], bundling.PublishArguments);
+    }
+}

@@ -43,6 +43,19 @@ public sealed class CdkCliTests
         Assert.Contains("'clusterName'", result.Output + result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CompileItems_CdkProject_LeaveNodeModulesAndCdkOutAlone()
+    {
+        // The CLI package under node_modules ships C# template files; compiling them breaks the build.
+        var result = await CommandLine.RunAsync("dotnet", ["msbuild", Path.Combine(CdkDirectory, "Infra.csproj"), "-getItem:Compile", "-nologo"]);
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        using var items = System.Text.Json.JsonDocument.Parse(result.Output);
+        var files = items.RootElement.GetProperty("Items").GetProperty("Compile").EnumerateArray()
+            .Select(i => i.GetProperty("FullPath").GetString()!).ToList();
+        Assert.Contains(files, f => f.EndsWith("Program.cs", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f.Contains("node_modules", StringComparison.Ordinal) || f.Contains("cdk.out", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false, "linux-x64")]
     [InlineData(true, "linux-arm64")]

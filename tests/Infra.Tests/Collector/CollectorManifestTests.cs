@@ -17,7 +17,7 @@ public sealed class CollectorManifestTests
     [Fact]
     public void Render_SampleTemplate_FillsEveryPlaceholder()
     {
-        var rendered = CollectorManifest.Render(File.ReadAllText(RepositoryRoot.SampleCollectorTemplate), Values());
+        var rendered = CollectorManifest.Render(File.ReadAllText(RepositoryPaths.SampleCollectorTemplate), Values());
         Assert.DoesNotContain("${", rendered, StringComparison.Ordinal);
         Assert.Contains("value: \"https://sqs.us-east-1.amazonaws.com/123456789012/q\"", rendered, StringComparison.Ordinal);
         Assert.Contains("namespace: history", rendered, StringComparison.Ordinal);

@@ -29,9 +29,9 @@ public sealed class IndexTemplateFields
     /// <summary>Whether strings not mapped explicitly become text with a keyword sub-field.</summary>
     public bool DynamicStrings { get; }
 
-    public static IndexTemplateFields Events { get; } = new(RepositoryRoot.Combine("src", "IndexerFunction", "OpenSearch", "eks-kubernetes-events.template.json"));
+    public static IndexTemplateFields Events { get; } = new(RepositoryPaths.Combine("src", "IndexerFunction", "OpenSearch", "eks-kubernetes-events.template.json"));
 
-    public static IndexTemplateFields ControlPlane { get; } = new(RepositoryRoot.Combine("src", "ControlPlaneLogsFunction", "OpenSearch", "eks-control-plane-logs.template.json"));
+    public static IndexTemplateFields ControlPlane { get; } = new(RepositoryPaths.Combine("src", "ControlPlaneLogsFunction", "OpenSearch", "eks-control-plane-logs.template.json"));
 
     /// <summary>The mapped type of a field, or null when the template does not define it.</summary>
     public string? TypeOf(string field) => _types.GetValueOrDefault(field);

@@ -17,7 +17,7 @@ public sealed class SavedObjectFile
     public IReadOnlyList<JsonObject> Objects { get; }
 
     public static IReadOnlyList<SavedObjectFile> All { get; } = Directory
-        .GetFiles(RepositoryRoot.Combine("dashboards"), "*.ndjson")
+        .GetFiles(RepositoryPaths.Combine("dashboards"), "*.ndjson")
         .Order(StringComparer.Ordinal)
         .Select(path => new SavedObjectFile(Path.GetFileName(path), File.ReadAllLines(path)
             .Where(line => line.Length > 0)

@@ -8,7 +8,7 @@ namespace Infra.Tests.Deploy;
 /// </summary>
 public sealed class CdkCliTests
 {
-    private static readonly string CdkDirectory = RepositoryRoot.Combine("infra", "cdk");
+    private static readonly string CdkDirectory = RepositoryPaths.Combine("infra", "cdk");
 
     private static async Task<CommandLine.Result> CdkAsync(params string[] arguments)
     {

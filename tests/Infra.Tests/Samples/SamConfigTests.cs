@@ -10,7 +10,7 @@ public sealed class SamConfigTests(DefaultPipelineFixture fixture) : IClassFixtu
 {
     private readonly SynthesizedPipeline _pipeline = fixture.Pipeline;
 
-    private static TomlTable Config() => TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(RepositoryRoot.Combine("samconfig.toml")))!;
+    private static TomlTable Config() => TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(RepositoryPaths.Combine("samconfig.toml")))!;
 
     /// <summary>Every [env.command.parameters] table.</summary>
     private static IEnumerable<(string Env, string Command, TomlTable Parameters)> Sections() =>
@@ -42,14 +42,14 @@ public sealed class SamConfigTests(DefaultPipelineFixture fixture) : IClassFixtu
         Assert.All(invokes, s =>
         {
             Assert.Contains(s.Env, functions);
-            Assert.True(File.Exists(RepositoryRoot.Combine((string)s.Parameters["event"])), $"{s.Parameters["event"]} is missing");
+            Assert.True(File.Exists(RepositoryPaths.Combine((string)s.Parameters["event"])), $"{s.Parameters["event"]} is missing");
         });
     }
 
     [Fact]
     public void SqsEvents_Sample_HoldsAnEnvelopeAndABareListForTheIndexer()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("events", "sqs-events.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("events", "sqs-events.json")));
         var records = sample.RootElement.GetProperty("Records").EnumerateArray().ToList();
         Assert.All(records, r => Assert.Equal("aws:sqs", r.GetProperty("eventSource").GetString()));
         using var envelope = JsonDocument.Parse(records[0].GetProperty("body").GetString()!);
@@ -66,7 +66,7 @@ public sealed class SamConfigTests(DefaultPipelineFixture fixture) : IClassFixtu
     [InlineData("cloudwatch-logs-authenticator.json", "authenticator-")]
     public void ControlPlaneEvents_Samples_DecodeToAClusterLogGroupDataMessage(string file, string streamPrefix)
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.Combine("events", file)));
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Combine("events", file)));
         var compressed = Convert.FromBase64String(sample.RootElement.GetProperty("awslogs").GetProperty("data").GetString()!);
         using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
         using var data = JsonDocument.Parse(gzip);

@@ -4,6 +4,5 @@ using Functions.Core.Events.Sqs;
 namespace IndexerFunction;
 
 /// <summary>The IndexerFunction's source-generated serialization: nothing is serialized by reflection, so Native AOT keeps it all.</summary>
-[JsonSerializable(typeof(SQSEvent))]
 [JsonSerializable(typeof(SQSBatchResponse))]
 internal sealed partial class IndexerJsonContext : JsonSerializerContext;

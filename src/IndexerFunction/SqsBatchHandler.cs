@@ -32,24 +32,33 @@ public sealed partial class SqsBatchHandler(
     // Reused by every invocation (Lambda runs one at a time per process): the documents of a batch are
     // written into it once and sliced, never copied again.
     private readonly ArrayBufferWriter<byte> _sources = new(1024 * 1024);
+    private readonly SqsBatchReader _reader = new();
 
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var batch = JsonSerializer.Deserialize(payload.Span, IndexerJsonContext.Default.SQSEvent)
-            ?? throw new JsonException("The invocation payload is not an SQS event.");
-        var response = await HandleAsync(batch, context, cancellationToken);
+        var response = await HandleAsync(_reader.Read(payload.Span), context, cancellationToken);
         return JsonSerializer.SerializeToUtf8Bytes(response, IndexerJsonContext.Default.SQSBatchResponse);
     }
 
-    /// <summary>Handles a deserialized batch.</summary>
-    public async Task<SQSBatchResponse> HandleAsync(SQSEvent batch, ILambdaContext context, CancellationToken cancellationToken)
+    /// <summary>Handles a deserialized batch (as tests and other hosts hold it).</summary>
+    public Task<SQSBatchResponse> HandleAsync(SQSEvent batch, ILambdaContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var records = batch.Records.Select(r => new SqsRecord(
+            r.MessageId,
+            Encoding.UTF8.GetBytes(r.Body ?? string.Empty),
+            r.MessageAttributes is { } attributes && attributes.TryGetValue(QueueContract.ClusterNameAttribute, out var a) && a.DataType?.StartsWith("String", StringComparison.Ordinal) == true ? a.StringValue : null))
+            .ToList();
+        return HandleAsync(records, context, cancellationToken);
+    }
+
+    /// <summary>Handles the records of one batch.</summary>
+    public async Task<SQSBatchResponse> HandleAsync(IReadOnlyList<SqsRecord> records, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(context);
         _sources.ResetWrittenCount();
-        var records = batch.Records;
         var failed = new bool[records.Count];
         var eventsReceived = 0;
 
@@ -61,13 +70,7 @@ public sealed partial class SqsBatchHandler(
         for (var m = 0; m < records.Count; m++)
         {
             var record = records[m];
-            var body = Encoding.UTF8.GetBytes(record.Body ?? string.Empty);
-            var attributeCluster = record.MessageAttributes is { } attributes
-                && attributes.TryGetValue(QueueContract.ClusterNameAttribute, out var attribute)
-                && attribute.DataType?.StartsWith("String", StringComparison.Ordinal) == true
-                    ? attribute.StringValue
-                    : null;
-            using var message = QueueMessageReader.TryRead(body, attributeCluster, defaultClusterName, out var problem);
+            using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, defaultClusterName, out var problem);
             if (message is null)
             {
                 failed[m] = true;

@@ -14,6 +14,11 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     private readonly TimeProvider _time;
     private readonly string _functionName;
 
+    // The event of the invocation being handled. Reused: a 1 MiB batch would otherwise be a fresh
+    // large-object allocation per invocation. Lambda hands out one event at a time, and the loop asks
+    // for the next only after the previous one's response is sent.
+    private readonly MemoryStream _payload = new();
+
     /// <summary>Creates a client for the API at <paramref name="hostAndPort"/>.</summary>
     public HttpRuntimeApiClient(string hostAndPort, string functionName, TimeProvider time)
     {
@@ -30,9 +35,11 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     /// <inheritdoc />
     public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri("runtime/invocation/next", UriKind.Relative), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        using var response = await _http.GetAsync(new Uri("runtime/invocation/next", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        _payload.SetLength(0);
+        await response.Content.CopyToAsync(_payload, cancellationToken);
+        var payload = new ReadOnlyMemory<byte>(_payload.GetBuffer(), 0, (int)_payload.Length);
         var headers = response.Headers;
         var requestId = Header(headers, "Lambda-Runtime-Aws-Request-Id")
             ?? throw new InvalidOperationException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");
@@ -76,7 +83,11 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _payload.Dispose();
+    }
 
     private async Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ namespace Functions.Core.Runtime;
 /// <summary>The Lambda Runtime API 2018-06-01, as the loop uses it.</summary>
 public interface IRuntimeApiClient
 {
-    /// <summary>Waits for the next event (<c>GET /runtime/invocation/next</c>).</summary>
+    /// <summary>Waits for the next event (<c>GET /runtime/invocation/next</c>). Its payload may be reused by the next call.</summary>
     Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken);
 
     /// <summary>Sends an invocation's response (<c>POST /runtime/invocation/{id}/response</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Functions.Core.OpenSearch;
 
@@ -78,26 +79,29 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         bool hasFirst = false, hasLast = false;
         foreach (var property in evt.EnumerateObject())
         {
-            switch (property.Name)
+            if (property.NameEquals("metadata"u8))
             {
-                case "metadata":
-                    _writer.WritePropertyName(property.Name);
-                    WriteObject(property.Value, dedotKeys: false, dropManagedFields: true);
-                    break;
-                case "firstTimestamp":
-                    hasFirst = true;
-                    WriteTime(FirstTimestampProperty, property.Value, firstFill);
-                    break;
-                case "lastTimestamp":
-                    hasLast = true;
-                    WriteTime(LastTimestampProperty, property.Value, lastFill);
-                    break;
-                case "clusterName" or "@timestamp":
-                    break; // ours win: a re-fed exported document must not carry two
-                default:
-                    _writer.WritePropertyName(property.Name);
-                    WriteValue(property.Value, property.Name);
-                    break;
+                WriteName(property);
+                WriteObject(property.Value, dedotKeys: false, dropManagedFields: true);
+            }
+            else if (property.NameEquals("firstTimestamp"u8))
+            {
+                hasFirst = true;
+                WriteTime(FirstTimestampProperty, property.Value, firstFill);
+            }
+            else if (property.NameEquals("lastTimestamp"u8))
+            {
+                hasLast = true;
+                WriteTime(LastTimestampProperty, property.Value, lastFill);
+            }
+            else if (property.NameEquals("clusterName"u8) || property.NameEquals("@timestamp"u8))
+            {
+                // ours win: a re-fed exported document must not carry two
+            }
+            else
+            {
+                WriteName(property);
+                WriteValue(property.Value, property.NameEquals("labels"u8) ? "labels" : property.NameEquals("annotations"u8) ? "annotations" : string.Empty);
             }
         }
 
@@ -146,11 +150,15 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
     private void WriteValue(JsonElement value, string propertyName)
     {
-        if (value.ValueKind == JsonValueKind.Object)
+        // Most of an event needs no change: copy its bytes as they are. Only an object that holds a
+        // labels or annotations map somewhere inside is rewritten, member by member.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (value.ValueKind == JsonValueKind.Object
+            && (propertyName is "labels" or "annotations" || raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
         {
             WriteObject(value, dedotKeys: propertyName is "labels" or "annotations", dropManagedFields: false);
         }
-        else if (value.ValueKind == JsonValueKind.Array)
+        else if (value.ValueKind == JsonValueKind.Array && (raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
         {
             _writer.WriteStartArray();
             foreach (var item in value.EnumerateArray())
@@ -160,9 +168,15 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
             _writer.WriteEndArray();
         }
+        else if (raw.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        {
+            // Pretty-printed input (kubectl -o json): a line break outside a string would split the
+            // NDJSON line, so this value is written anew, compact.
+            value.WriteTo(_writer);
+        }
         else
         {
-            value.WriteTo(_writer);
+            _writer.WriteRawValue(raw, skipInputValidation: true);
         }
     }
 
@@ -172,28 +186,44 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         HashSet<string>? written = dedotKeys ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var property in value.EnumerateObject())
         {
-            if (dropManagedFields && property.Name == "managedFields")
+            if (dropManagedFields && property.NameEquals("managedFields"u8))
             {
                 continue;
             }
 
-            var name = property.Name;
             if (written is not null)
             {
-                name = name.Replace('.', '_');
+                var name = property.Name.Replace('.', '_');
                 // "a.b" and "a_b" in one map would become the same key, and OpenSearch refuses a
                 // document with a duplicate field: keep both, the later one with a suffix.
                 while (!written.Add(name))
                 {
                     name += "_";
                 }
+
+                _writer.WritePropertyName(name);
+                WriteValue(property.Value, string.Empty);
+                continue;
             }
 
-            _writer.WritePropertyName(name);
-            WriteValue(property.Value, property.Name);
+            WriteName(property);
+            WriteValue(property.Value, property.NameEquals("labels"u8) ? "labels" : property.NameEquals("annotations"u8) ? "annotations" : string.Empty);
         }
 
         _writer.WriteEndObject();
+    }
+
+    private void WriteName(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            _writer.WritePropertyName(property.Name); // escaped in the input: let the writer escape it again
+        }
+        else
+        {
+            _writer.WritePropertyName(raw);
+        }
     }
 
     private static EventTime? Time(JsonElement owner, string name) =>

@@ -32,6 +32,9 @@ public sealed class OpenSearchDouble : IAsyncDisposable
     private int _bulkRequests;
     private int _unauthorized;
     private long _bulkBytes;
+    private long _items429;
+    private long _requestsFailed;
+    private readonly Random _shareRandom = new(20240601);
 
     private OpenSearchDouble(WebApplication app) => _app = app;
 
@@ -72,6 +75,21 @@ public sealed class OpenSearchDouble : IAsyncDisposable
 
     /// <summary>When true, every item of every bulk request answers 429 (the domain's write queue is full).</summary>
     public bool RejectAllItemsWithTooManyRequests { get; set; }
+
+    /// <summary>
+    /// Share (0 to 1) of bulk items answered 429 while the domain is otherwise healthy: a write queue that
+    /// is full some of the time. Which items are refused is random, from a fixed seed.
+    /// </summary>
+    public double TooManyRequestsItemShare { get; set; }
+
+    /// <summary>When set, every request (bulk or template) fails as a whole this way until it is cleared: an outage.</summary>
+    public BulkFault? Outage { get; set; }
+
+    /// <summary>Items refused with 429 so far, by <see cref="TooManyRequestsItemShare"/>, per-item rejections or <see cref="RejectAllItemsWithTooManyRequests"/>.</summary>
+    public long ItemsRefusedWithTooManyRequests => Interlocked.Read(ref _items429);
+
+    /// <summary>Requests failed as a whole so far, by <see cref="FailNextRequests"/> or <see cref="Outage"/>.</summary>
+    public long RequestsFailed => Interlocked.Read(ref _requestsFailed);
 
     /// <summary>How many bulk requests arrived (authenticated or not).</summary>
     public int BulkRequests => Volatile.Read(ref _bulkRequests);
@@ -179,8 +197,9 @@ public sealed class OpenSearchDouble : IAsyncDisposable
             return;
         }
 
-        if (_requestFaults.TryDequeue(out var fault))
+        if (_requestFaults.TryDequeue(out var fault) || TryOutage(out fault))
         {
+            Interlocked.Increment(ref _requestsFailed);
             if (context.Request.Path.StartsWithSegments("/_bulk"))
             {
                 Interlocked.Increment(ref _bulkRequests);
@@ -333,6 +352,8 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         }
 
         var started = DateTime.UtcNow;
+        // filter_path=errors,items.*.status,items.*.error (what the writer asks for): only those members.
+        var filtered = context.Request.Query.TryGetValue("filter_path", out var filter) && filter.ToString().Contains("items.*.status", StringComparison.Ordinal);
         var items = new List<string>();
         var errors = false;
         var lines = SplitLines(body, out var terminated);
@@ -348,6 +369,10 @@ public sealed class OpenSearchDouble : IAsyncDisposable
             try
             {
                 item = ApplyIndex(lines[i], lines[i + 1], ref errors);
+                if (filtered)
+                {
+                    item = Filter(item);
+                }
             }
             catch (JsonException ex)
             {
@@ -360,7 +385,9 @@ public sealed class OpenSearchDouble : IAsyncDisposable
 
         var took = (int)(DateTime.UtcNow - started).TotalMilliseconds;
         context.Response.ContentType = "application/json; charset=UTF-8";
-        await context.Response.WriteAsync($"{{\"took\":{took},\"errors\":{(errors ? "true" : "false")},\"items\":[{string.Join(',', items)}]}}");
+        await context.Response.WriteAsync(filtered
+            ? $"{{\"errors\":{(errors ? "true" : "false")},\"items\":[{string.Join(',', items)}]}}"
+            : $"{{\"took\":{took},\"errors\":{(errors ? "true" : "false")},\"items\":[{string.Join(',', items)}]}}");
     }
 
     private string ApplyIndex(ReadOnlyMemory<byte> actionLine, ReadOnlyMemory<byte> sourceLine, ref bool errors)
@@ -378,8 +405,11 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         }
 
         var source = JsonDocument.Parse(sourceLine).RootElement.Clone();
-        if (RejectAllItemsWithTooManyRequests || (_itemTooManyRequests.TryGetValue(id, out var left) && left > 0 && _itemTooManyRequests.TryUpdate(id, left - 1, left)))
+        if (RejectAllItemsWithTooManyRequests
+            || (_itemTooManyRequests.TryGetValue(id, out var left) && left > 0 && _itemTooManyRequests.TryUpdate(id, left - 1, left))
+            || RefusedByShare())
         {
+            Interlocked.Increment(ref _items429);
             errors = true;
             return ErrorItem(op, index, id, 429, "es_rejected_execution_exception", "rejected execution of primary operation [shard_detail=[" + index + "][0][P], shard_max_coordinating_and_primary_bytes=0]");
         }
@@ -416,13 +446,48 @@ public sealed class OpenSearchDouble : IAsyncDisposable
                 return ErrorItem(op, index, id, 409, "version_conflict_engine_exception", $"[{id}]: version conflict, document already exists (current version [{existing.Version}])");
             }
 
-            var stored = new StoredDocument(index, id, version ?? ((existing?.Version ?? 0) + 1), source, (existing?.Writes ?? 0) + 1);
+            var storedVersion = version ?? ((existing?.Version ?? 0) + 1);
+            var stored = new StoredDocument(index, id, storedVersion, source, (existing?.Writes ?? 0) + 1)
+            {
+                // A rewrite of the same version (a redelivery) does not make the version newer.
+                StoredAt = existing is not null && existing.Version == storedVersion ? existing.StoredAt : DateTimeOffset.UtcNow,
+            };
             docs[id] = stored;
             var seq = ++_seqNo;
             var status = existing is null ? 201 : 200;
             var result = existing is null ? "created" : "updated";
             return $"{{\"{op}\":{{\"_index\":{Quote(index)},\"_id\":{Quote(id)},\"_version\":{stored.Version.ToString(CultureInfo.InvariantCulture)},\"result\":\"{result}\",\"_shards\":{{\"total\":2,\"successful\":1,\"failed\":0}},\"_seq_no\":{seq.ToString(CultureInfo.InvariantCulture)},\"_primary_term\":1,\"status\":{status.ToString(CultureInfo.InvariantCulture)}}}}}";
         }
+    }
+
+    private bool TryOutage(out BulkFault fault)
+    {
+        fault = Outage ?? default;
+        return Outage.HasValue;
+    }
+
+    private bool RefusedByShare()
+    {
+        var share = TooManyRequestsItemShare;
+        if (share <= 0)
+        {
+            return false;
+        }
+
+        lock (_shareRandom)
+        {
+            return _shareRandom.NextDouble() < share;
+        }
+    }
+
+    private static string Filter(string item)
+    {
+        using var json = JsonDocument.Parse(item);
+        var op = json.RootElement.EnumerateObject().Single();
+        var result = op.Value.TryGetProperty("error", out var error)
+            ? $"{{\"status\":{op.Value.GetProperty("status").GetInt32().ToString(CultureInfo.InvariantCulture)},\"error\":{error.GetRawText()}}}"
+            : $"{{\"status\":{op.Value.GetProperty("status").GetInt32().ToString(CultureInfo.InvariantCulture)}}}";
+        return $"{{\"{op.Name}\":{result}}}";
     }
 
     private static string ErrorItem(string op, string index, string id, int status, string type, string reason) =>

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using Functions.Core.Events.Sqs;
+using IndexerFunction.Messages;
+using TestSupport;
+
+namespace IndexerFunction.Tests.Messages;
+
+public sealed class SqsBatchReaderTests
+{
+    [Theory]
+    [InlineData("aws-lambda-dotnet_sqs-event.json", "MessageID", "Message Body")]
+    [InlineData("aws-lambda-go_sqs-event.json", "MessageID_1", "Message Body")]
+    [InlineData("powertools-python_sqsEvent.json", "059f36b4-87a3-44ab-83d2-661975830a7d", "Test message.")]
+    public void Read_PublicSamples_ReadsIdsAndBodies(string file, string firstId, string firstBody)
+    {
+        var records = new SqsBatchReader().Read(RepositoryRoot.Fixture(file));
+
+        Assert.Equal(firstId, records[0].MessageId);
+        Assert.Equal(firstBody, Encoding.UTF8.GetString(records[0].Body.Span));
+    }
+
+    [Fact]
+    public void Read_EscapedBodies_AreUnescapedToTheExactBytesSent()
+    {
+        var bodies = new[] { "{\"message\":\"quote \\\" and \\\\ and\\nnewline\"}", "Pod „café“ 🚀 \u0001", string.Empty };
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new SQSEvent
+        {
+            Records = bodies.Select((b, i) => new SQSEvent.SQSMessage { MessageId = $"m{i}", Body = b }).ToList(),
+        });
+
+        var records = new SqsBatchReader().Read(payload);
+
+        Assert.Equal(bodies, records.Select(r => Encoding.UTF8.GetString(r.Body.Span)));
+    }
+
+    [Fact]
+    public void Read_ClusterNameAttribute_OnlyAStringAttributeCounts()
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new SQSEvent
+        {
+            Records =
+            [
+                new() { MessageId = "a", Body = "{}", MessageAttributes = new() { ["clusterName"] = new() { DataType = "String", StringValue = "prod" } } },
+                new() { MessageId = "b", Body = "{}", MessageAttributes = new() { ["clusterName"] = new() { DataType = "Number", StringValue = "42" } } },
+                new() { MessageId = "c", Body = "{}", MessageAttributes = new() { ["other"] = new() { DataType = "String", StringValue = "x" } } },
+            ],
+        });
+
+        var records = new SqsBatchReader().Read(payload);
+
+        Assert.Equal(["prod", null, null], records.Select(r => r.ClusterNameAttribute));
+    }
+
+    [Fact]
+    public void Read_ReusedForASecondBatch_GivesTheSecondBatchsBodies()
+    {
+        var reader = new SqsBatchReader();
+        reader.Read(JsonSerializer.SerializeToUtf8Bytes(new SQSEvent { Records = [new() { MessageId = "1", Body = "first body, longer" }] }));
+
+        var second = reader.Read(JsonSerializer.SerializeToUtf8Bytes(new SQSEvent { Records = [new() { MessageId = "2", Body = "second" }] }));
+
+        Assert.Equal("second", Encoding.UTF8.GetString(Assert.Single(second).Body.Span));
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{\"Records\":{}}")]
+    [InlineData("{\"Records\":[{\"body\":\"x\"}]}")]
+    public void Read_NotAnSqsEvent_Throws(string payload)
+    {
+        Assert.ThrowsAny<JsonException>(() => new SqsBatchReader().Read(Encoding.UTF8.GetBytes(payload)));
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EndToEnd.Tests.Pipeline;
+
+/// <summary>
+/// The collector as a process (<c>dotnet Collector.dll</c>, built next to the tests), configured through its
+/// environment and a kubeconfig file that points at the Kubernetes API double. <see cref="DisposeAsync"/>
+/// kills it without warning (SIGKILL: no flush, no shutdown hook), like an OOM kill or a node loss.
+/// </summary>
+public sealed class CollectorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly string _kubeconfig;
+
+    private CollectorProcess(Process process, string kubeconfig, int port)
+    {
+        _process = process;
+        _kubeconfig = kubeconfig;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
+        process.OutputDataReceived += static (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _stderr.Enqueue(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>A client for the collector's health and metrics port.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Lines written to stderr.</summary>
+    public IReadOnlyList<string> StandardError => [.. _stderr];
+
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the collector against <paramref name="apiServer"/> with a clean environment plus <paramref name="environment"/>.</summary>
+    public static CollectorProcess Start(Uri apiServer, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(apiServer);
+        ArgumentNullException.ThrowIfNull(environment);
+        var kubeconfig = Path.Combine(Path.GetTempPath(), "e2e-kubeconfig-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: double
+              cluster:
+                server: {apiServer.ToString().TrimEnd('/')}
+            users:
+            - name: e2e
+              user:
+                token: e2e-token
+            contexts:
+            - name: double
+              context:
+                cluster: double
+                user: e2e
+            current-context: double
+            """);
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Collector.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Clear();
+        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
+        start.Environment["HOME"] = Path.GetTempPath();
+        start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        start.Environment["KUBECONFIG"] = kubeconfig;
+        start.Environment["HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new CollectorProcess(Process.Start(start)!, kubeconfig, port);
+    }
+
+    /// <summary>The value of an unlabelled counter or gauge, or null when the collector does not answer.</summary>
+    public async Task<double?> MetricAsync(string name)
+    {
+        try
+        {
+            var text = await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until /readyz answers 200 (the first list is done and the watch is open).</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            if (HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("The collector did not become ready: " + string.Join('\n', StandardError.TakeLast(20)));
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Kills the process at once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Http.Dispose();
+        File.Delete(_kubeconfig);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

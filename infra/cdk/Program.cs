@@ -5,26 +5,26 @@ using Infra.Stacks;
 // Composes the app: settings from context, one pipeline stack per cluster. Everything else lives in
 // the constructs. `npx cdk synth -c clusterName=<name>`; keys and defaults: docs/deploy.md.
 var app = new App();
-PipelineSettings settings;
 try
 {
-    settings = PipelineSettings.FromContext(app.Node.TryGetContext);
+    var settings = PipelineSettings.FromContext(app.Node.TryGetContext);
+    _ = new PipelineStack(app, settings.StackName, new PipelineStackProps
+    {
+        Settings = settings,
+        Description = $"EKS history pipeline for cluster {settings.ClusterName}: Kubernetes events and control-plane logs into OpenSearch.",
+        Env = new Amazon.CDK.Environment
+        {
+            Account = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
+            Region = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"),
+        },
+    });
 }
 catch (SettingsException ex)
 {
+    // A context mistake is the user's to fix: say which key, without a stack trace.
     Console.Error.WriteLine(ex.Message);
     return 1;
 }
 
-_ = new PipelineStack(app, settings.StackName, new PipelineStackProps
-{
-    Settings = settings,
-    Description = $"EKS history pipeline for cluster {settings.ClusterName}: Kubernetes events and control-plane logs into OpenSearch.",
-    Env = new Amazon.CDK.Environment
-    {
-        Account = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_ACCOUNT"),
-        Region = System.Environment.GetEnvironmentVariable("CDK_DEFAULT_REGION"),
-    },
-});
 app.Synth();
 return 0;

@@ -27,11 +27,11 @@ public sealed class ControlPlaneLogs : Construct
         DeadLetterQueue = new Queue(this, "FailedInvocations", new QueueProps
         {
             Encryption = QueueEncryption.SQS_MANAGED,
-            EnforceSSL = true,
             RetentionPeriod = Duration.Days(14),
         });
         // A failed invocation record holds the whole CloudWatch Logs event (up to 1 MiB of compressed lines).
         ((CfnQueue)DeadLetterQueue.Node.DefaultChild!).MaximumMessageSize = 1024 * 1024;
+        SecureTransport.Require(DeadLetterQueue);
 
         Function = new NativeFunction(this, "ControlPlaneLogsFunction", new NativeFunctionProps
         {

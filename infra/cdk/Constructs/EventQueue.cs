@@ -23,14 +23,12 @@ public sealed class EventQueue : Construct
         {
             QueueName = $"{props.QueueName}-dlq",
             Encryption = QueueEncryption.SQS_MANAGED,
-            EnforceSSL = true,
             RetentionPeriod = Duration.Days(14),
         });
         Queue = new Queue(this, "Queue", new QueueProps
         {
             QueueName = props.QueueName,
             Encryption = QueueEncryption.SQS_MANAGED,
-            EnforceSSL = true,
             RetentionPeriod = Duration.Days(4),
             VisibilityTimeout = Duration.Seconds(props.VisibilityTimeoutSeconds),
             DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = MaxReceiveCount },
@@ -40,6 +38,8 @@ public sealed class EventQueue : Construct
         var cfn = (CfnQueue)Queue.Node.DefaultChild!;
         cfn.MaximumMessageSize = 1024 * 1024;
         ((CfnQueue)DeadLetterQueue.Node.DefaultChild!).MaximumMessageSize = 1024 * 1024;
+        SecureTransport.Require(Queue);
+        SecureTransport.Require(DeadLetterQueue);
     }
 
     /// <summary>The events queue's name, known at synth (the queue's own attribute is a deploy-time token).</summary>

@@ -44,6 +44,15 @@ public sealed class CdkCliTests
     }
 
     [Fact]
+    public async Task List_PrebuiltDirectoryWithoutBootstraps_FailsNamingTheKey()
+    {
+        var result = await CdkAsync("ls", "-c", "clusterName=cli-test", "-c", "prebuiltFunctionsDir=no-such-directory");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'prebuiltFunctionsDir'", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at Infra.", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CompileItems_CdkProject_LeaveNodeModulesAndCdkOutAlone()
     {
         // The CLI package under node_modules ships C# template files; compiling them breaks the build.

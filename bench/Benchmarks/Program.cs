@@ -6,6 +6,21 @@ if (args.Length > 0 && args[0] == "init-time")
     return await Benchmarks.Indexer.InitTimeMeasurement.RunAsync(args);
 }
 
+// `write-mixed-payloads DIR [linesPerStream]` writes the control-plane benchmark's Lambda events as files,
+// for timing other implementations on exactly the same input (bench/blueprint-compare.sh).
+if (args.Length > 1 && args[0] == "write-mixed-payloads")
+{
+    var (events, lines, _) = Benchmarks.ControlPlane.MixedPayloads.Build(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+    Directory.CreateDirectory(args[1]);
+    for (var i = 0; i < events.Count; i++)
+    {
+        await File.WriteAllBytesAsync(Path.Combine(args[1], $"event-{i}.json"), events[i]);
+    }
+
+    Console.WriteLine($"{events.Count} events, {lines} lines, in {args[1]}");
+    return 0;
+}
+
 // Every suite in this assembly; pick one with --filter, e.g. `--filter '*Indexer*'`.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -42,6 +42,7 @@ public sealed class ControlPlaneLogs : Construct
             TimeoutSeconds = settings.ControlPlaneTimeoutSeconds,
             MemoryMb = settings.ControlPlaneMemoryMb,
             Parameters = props.Parameters,
+            Access = settings,
             LogRetentionDays = settings.LogRetentionDays,
             RetryAttempts = RetryAttempts,
             OnFailure = new SqsDestination(DeadLetterQueue),

@@ -27,6 +27,7 @@ public sealed class Indexer : Construct
             TimeoutSeconds = settings.IndexerTimeoutSeconds,
             MemoryMb = settings.IndexerMemoryMb,
             Parameters = props.Parameters,
+            Access = settings,
             LogRetentionDays = settings.LogRetentionDays,
             Environment = new Dictionary<string, string>
             {

@@ -32,13 +32,41 @@ public sealed class NativeFunction : Construct
             Description = props.Description,
             Timeout = Duration.Seconds(props.TimeoutSeconds),
             MemorySize = props.MemoryMb,
-            Environment = props.Environment.ToDictionary(pair => pair.Key, pair => pair.Value),
+            Environment = Environment(props),
             LogGroup = LogGroup,
             RetryAttempts = props.RetryAttempts,
             OnFailure = props.OnFailure,
         });
         // A stable logical id, so `sam local invoke <ProjectName>` and samconfig.toml name it.
         ((CfnFunction)Function.Node.DefaultChild!).OverrideLogicalId(props.ProjectName);
+
+        var access = props.Access;
+        var stack = Stack.Of(this);
+        if (access.SigV4)
+        {
+            // Signing with the execution role: the function reads only the host parameter (a String, so
+            // no KMS), and may call the domain's (or collection's) HTTP API.
+            Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+            {
+                Sid = "ReadOpenSearchHost",
+                Actions = ["ssm:GetParameters"],
+                Resources = [props.Parameters.HostArn],
+            }));
+            Function.AddToRolePolicy(access.OpenSearchService == "es"
+                ? new PolicyStatement(new PolicyStatementProps
+                {
+                    Sid = "CallOpenSearchDomain",
+                    Actions = ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
+                    Resources = [access.OpenSearchResourceArn!, $"{access.OpenSearchResourceArn}/*"],
+                })
+                : new PolicyStatement(new PolicyStatementProps
+                {
+                    Sid = "CallOpenSearchCollection",
+                    Actions = ["aoss:APIAccessAll"],
+                    Resources = [access.OpenSearchResourceArn!],
+                }));
+            return;
+        }
 
         Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
@@ -48,7 +76,6 @@ public sealed class NativeFunction : Construct
         }));
         // SecureStrings are decrypted by SSM with the account's key; the condition keeps this grant from
         // being usable for anything but SSM's own decrypt calls.
-        var stack = Stack.Of(this);
         Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "DecryptSecureStringsThroughSsm",
@@ -62,6 +89,18 @@ public sealed class NativeFunction : Construct
                 },
             },
         }));
+    }
+
+    private static Dictionary<string, string> Environment(NativeFunctionProps props)
+    {
+        var environment = props.Environment.ToDictionary(pair => pair.Key, pair => pair.Value);
+        if (props.Access.SigV4)
+        {
+            environment["OPENSEARCH_AUTH"] = "sigv4";
+            environment["OPENSEARCH_SERVICE"] = props.Access.OpenSearchService;
+        }
+
+        return environment;
     }
 
     /// <summary>The Lambda function.</summary>

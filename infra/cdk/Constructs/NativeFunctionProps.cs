@@ -29,6 +29,9 @@ public sealed class NativeFunctionProps
     /// <summary>The OpenSearch parameters the function reads.</summary>
     public required OpenSearchParameters Parameters { get; init; }
 
+    /// <summary>How the function authenticates to OpenSearch (and so which rights it needs).</summary>
+    public required Settings.PipelineSettings Access { get; init; }
+
     /// <summary>Days the function's log group keeps records.</summary>
     public required int LogRetentionDays { get; init; }
 

@@ -42,6 +42,9 @@ public sealed class OpenSearchParameters : Construct
     /// <summary>The prefix the functions get as SSM_PARAMETER_PREFIX.</summary>
     public string Prefix { get; }
 
-    /// <summary>ARNs of host, user and password: exactly what a function may read.</summary>
+    /// <summary>ARN of the host parameter alone: all a function signing with SigV4 reads.</summary>
+    public string HostArn => ParameterArns[0];
+
+    /// <summary>ARNs of host, user and password: exactly what a function using basic auth may read.</summary>
     public IReadOnlyList<string> ParameterArns { get; }
 }

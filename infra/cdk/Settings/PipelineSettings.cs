@@ -43,6 +43,9 @@ public sealed partial class PipelineSettings
         public const string OidcProviderArn = "oidcProviderArn";
         public const string CollectorManifestTemplate = "collectorManifestTemplate";
         public const string CollectorManifestPath = "collectorManifestPath";
+        public const string OpenSearchAuth = "openSearchAuth";
+        public const string OpenSearchService = "openSearchService";
+        public const string OpenSearchResourceArn = "openSearchResourceArn";
     }
 
     /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
@@ -95,6 +98,15 @@ public sealed partial class PipelineSettings
     public string? OidcProviderArn { get; init; }
     public string? CollectorManifestTemplate { get; init; }
     public string? CollectorManifestPath { get; init; }
+
+    /// <summary>True: the functions sign requests with SigV4 (OPENSEARCH_AUTH=sigv4) instead of basic auth.</summary>
+    public required bool SigV4 { get; init; }
+
+    /// <summary>The SigV4 signing name: es (OpenSearch Service) or aoss (Serverless).</summary>
+    public required string OpenSearchService { get; init; }
+
+    /// <summary>The domain or collection ARN the functions may call with SigV4.</summary>
+    public string? OpenSearchResourceArn { get; init; }
 
     /// <summary>
     /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
@@ -183,6 +195,27 @@ public sealed partial class PipelineSettings
             throw new SettingsException(Keys.CollectorNamespace, $"'{ns}' is not a Kubernetes namespace name (RFC 1123 label).");
         }
 
+        var auth = reader.String(Keys.OpenSearchAuth) ?? "basic";
+        if (auth is not ("basic" or "sigv4"))
+        {
+            throw new SettingsException(Keys.OpenSearchAuth, $"'{auth}' is not one of basic, sigv4.");
+        }
+
+        var service = reader.String(Keys.OpenSearchService) ?? "es";
+        if (service is not ("es" or "aoss"))
+        {
+            throw new SettingsException(Keys.OpenSearchService, $"'{service}' is not one of es, aoss.");
+        }
+
+        var resourceArn = reader.String(Keys.OpenSearchResourceArn);
+        var expectedArn = service == "es" ? ":es:" : ":aoss:";
+        if (auth == "sigv4" && (resourceArn is null || !resourceArn.Contains(expectedArn, StringComparison.Ordinal)))
+        {
+            throw new SettingsException(Keys.OpenSearchResourceArn, service == "es"
+                ? "is required with openSearchAuth=sigv4: the domain ARN (arn:aws:es:<region>:<account>:domain/<name>)."
+                : "is required with openSearchAuth=sigv4 and openSearchService=aoss: the collection ARN (arn:aws:aoss:<region>:<account>:collection/<id>).");
+        }
+
         var stackName = reader.String(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
         {
@@ -221,6 +254,9 @@ public sealed partial class PipelineSettings
             OidcProviderArn = oidcProviderArn,
             CollectorManifestTemplate = reader.String(Keys.CollectorManifestTemplate),
             CollectorManifestPath = reader.String(Keys.CollectorManifestPath),
+            SigV4 = auth == "sigv4",
+            OpenSearchService = service,
+            OpenSearchResourceArn = resourceArn,
         };
     }
 

@@ -28,7 +28,7 @@ public sealed class CfnLintTests
     }
 
     [Fact]
-    public async Task Synth_DeployCollectorWithIrsaOnArm_PassesCfnLint()
+    public async Task Synth_DeployCollectorWithIrsaSigV4OnArm_PassesCfnLint()
     {
         using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object>
         {
@@ -37,6 +37,8 @@ public sealed class CfnLintTests
             ["collectorIdentity"] = "irsa",
             ["oidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC",
             ["architecture"] = "arm64",
+            ["openSearchAuth"] = "sigv4",
+            ["openSearchResourceArn"] = "arn:aws:es:us-east-1:123456789012:domain/history",
         });
         Assert.True(Directory.GetFiles(pipeline.Outdir, "*.template.json").Length > 1, "the kubectl provider is a nested stack");
         await AssertNoLintErrorsAsync(pipeline);

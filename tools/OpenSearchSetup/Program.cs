@@ -1,5 +1,9 @@
+using Amazon.Runtime.Credentials;
 using Amazon.SimpleSystemsManagement;
-using OpenSearchSetup.Connection;
+using Functions.Core.Configuration;
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenSearchSetup.Settings;
 using OpenSearchSetup.Setup;
 
@@ -26,10 +30,14 @@ using var ssm = new AmazonSimpleSystemsManagementClient();
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 try
 {
-    await new SetupRunner(new SsmConnectionSource(ssm, settings.ParameterPrefix), http, Console.Out).RunAsync(settings, cancellation.Token);
+    IRequestAuthenticator authenticator = settings.Auth == "sigv4"
+        ? new SigV4RequestAuthenticator(DefaultAWSCredentialsIdentityResolver.GetCredentials(), settings.Service, Environment.GetEnvironmentVariable("AWS_REGION"), TimeProvider.System)
+        : BasicRequestAuthenticator.Instance;
+    var credentials = new SsmCredentialsSource(ssm, settings.ParameterPrefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance, readLogin: authenticator.NeedsLogin);
+    await new SetupRunner(credentials, authenticator, http, Console.Out).RunAsync(settings, cancellation.Token);
     return 0;
 }
-catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or AmazonSimpleSystemsManagementException)
+catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or AmazonSimpleSystemsManagementException or ConfigurationException)
 {
     Console.Error.WriteLine($"OpenSearch setup failed: {ex.Message}");
     return 1;

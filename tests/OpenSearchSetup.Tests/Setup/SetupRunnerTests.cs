@@ -1,7 +1,9 @@
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using OpenSearchSetup.Connection;
 using OpenSearchSetup.Settings;
 using OpenSearchSetup.Setup;
 using OpenSearchSetup.Tests.Doubles;
@@ -41,7 +43,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
     }
 
     private Task RunAsync(params string[] extra) =>
-        new SetupRunner(new SsmConnectionSource(_ssm, _prefix), _http, _output)
+        new SetupRunner(new SsmCredentialsSource(_ssm, _prefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance), BasicRequestAuthenticator.Instance, _http, _output)
             .RunAsync(SetupSettings.Parse(["--ssm-parameter-prefix", _prefix, .. extra], _ => null), CancellationToken.None);
 
     private static int SavedObjectLines() => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Assets"), "*.ndjson")
@@ -133,14 +135,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
     public async Task RunAsync_MissingPassword_FailsNamingTheParameter()
     {
         await PutParametersAsync(password: null);
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync());
+        var ex = await Assert.ThrowsAsync<Functions.Core.Configuration.ConfigurationException>(() => RunAsync());
         Assert.Contains($"{_prefix}/password", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ParseEndpoint_HostWithoutScheme_MeansHttps()
-    {
-        Assert.Equal(new Uri("https://search-demo.us-east-1.es.amazonaws.com/"), OpenSearchConnection.ParseEndpoint("search-demo.us-east-1.es.amazonaws.com"));
-        Assert.Equal(new Uri("http://127.0.0.1:9200/"), OpenSearchConnection.ParseEndpoint("http://127.0.0.1:9200"));
     }
 }

@@ -1,16 +1,13 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using OpenSearchSetup.Connection;
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
 
 namespace OpenSearchSetup.OpenSearch;
 
-/// <summary>The few OpenSearch and Dashboards HTTP calls the setup makes, with basic authentication.</summary>
-public sealed class OpenSearchApi(HttpClient http, OpenSearchConnection connection)
+/// <summary>The few OpenSearch and Dashboards HTTP calls the setup makes, authenticated as the functions are (basic or SigV4).</summary>
+public sealed class OpenSearchApi(HttpClient http, OpenSearchCredentials connection, IRequestAuthenticator authenticator)
 {
-    private readonly AuthenticationHeaderValue _authorization = new(
-        "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{connection.User}:{connection.Password}")));
-
     /// <summary>The domain endpoint.</summary>
     public Uri Endpoint => connection.Endpoint;
 
@@ -24,17 +21,32 @@ public sealed class OpenSearchApi(HttpClient http, OpenSearchConnection connecti
     /// <summary>Sends a prepared request with the credentials added.</summary>
     public async Task<ApiResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         using (request)
         {
-            request.Headers.Authorization = _authorization;
+            // SigV4 signs the exact body bytes, so the body is fixed before signing (a multipart import too).
+            var body = ReadOnlyMemory<byte>.Empty;
+            if (request.Content is { } content)
+            {
+                body = await content.ReadAsByteArrayAsync(cancellationToken);
+                var fixedContent = new ReadOnlyMemoryContent(body);
+                foreach (var header in content.Headers)
+                {
+                    fixedContent.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                request.Content = fixedContent;
+            }
+
+            await authenticator.AuthenticateAsync(request, connection, body, cancellationToken);
             using var response = await http.SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 throw new InvalidOperationException($"{request.Method} {request.RequestUri} was refused (401): check <prefix>/user and <prefix>/password.");
             }
 
-            return new ApiResponse(response.StatusCode, body);
+            return new ApiResponse(response.StatusCode, text);
         }
     }
 }

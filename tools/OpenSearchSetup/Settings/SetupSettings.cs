@@ -20,6 +20,12 @@ public sealed class SetupSettings
     /// <summary>The Dashboards base URL; null means "&lt;domain endpoint&gt;/_dashboards" (Amazon OpenSearch Service).</summary>
     public Uri? DashboardsUrl { get; init; }
 
+    /// <summary>basic (user and password parameters) or sigv4 (the caller's AWS credentials), as OPENSEARCH_AUTH.</summary>
+    public string Auth { get; init; } = "basic";
+
+    /// <summary>The SigV4 signing name: es or aoss, as OPENSEARCH_SERVICE.</summary>
+    public string Service { get; init; } = "es";
+
     /// <summary>Where the index templates and dashboards/*.ndjson are read from.</summary>
     public required string AssetsDirectory { get; init; }
 
@@ -33,7 +39,10 @@ public sealed class SetupSettings
           --control-plane-retention-days <days> default 14
           --dashboards-url <url>                default <endpoint>/_dashboards
           --assets <dir>                        index templates and saved objects; default: beside the tool
-        Reads <prefix>/host, <prefix>/user, <prefix>/password from SSM (AWS SDK settings apply). Safe to re-run.
+          --auth basic|sigv4                    default basic (env OPENSEARCH_AUTH); sigv4 signs with your AWS credentials
+          --service es|aoss                     SigV4 signing name, default es (env OPENSEARCH_SERVICE)
+        Reads <prefix>/host (and, with basic, <prefix>/user and <prefix>/password) from SSM (AWS SDK settings
+        apply). Safe to re-run.
         """;
 
     /// <summary>Parses the command line; <paramref name="environment"/> supplies the fallbacks.</summary>
@@ -53,7 +62,7 @@ public sealed class SetupSettings
             options[name[2..]] = args[++i];
         }
 
-        var known = new[] { "cluster-name", "ssm-parameter-prefix", "events-index", "control-plane-index", "events-retention-days", "control-plane-retention-days", "dashboards-url", "assets" };
+        var known = new[] { "cluster-name", "ssm-parameter-prefix", "events-index", "control-plane-index", "events-retention-days", "control-plane-retention-days", "dashboards-url", "assets", "auth", "service" };
         foreach (var name in options.Keys.Where(k => !known.Contains(k)))
         {
             throw new SetupSettingsException($"--{name}", "is not an option.");
@@ -87,8 +96,22 @@ public sealed class SetupSettings
             throw new SetupSettingsException("--assets", $"{assets} does not exist.");
         }
 
+        var auth = (Get("auth", "OPENSEARCH_AUTH") ?? "basic").ToLowerInvariant();
+        if (auth is not ("basic" or "sigv4"))
+        {
+            throw new SetupSettingsException("--auth", $"'{auth}' is not one of: basic, sigv4.");
+        }
+
+        var service = (Get("service", "OPENSEARCH_SERVICE") ?? "es").ToLowerInvariant();
+        if (service is not ("es" or "aoss"))
+        {
+            throw new SetupSettingsException("--service", $"'{service}' is not one of: es, aoss.");
+        }
+
         return new SetupSettings
         {
+            Auth = auth,
+            Service = service,
             ParameterPrefix = prefix,
             EventsIndex = Get("events-index", "EVENTS_INDEX") ?? DefaultEventsIndex,
             ControlPlaneIndex = Get("control-plane-index", "CONTROL_PLANE_INDEX") ?? DefaultControlPlaneIndex,

@@ -1,4 +1,5 @@
-using OpenSearchSetup.Connection;
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
 using OpenSearchSetup.OpenSearch;
 using OpenSearchSetup.Settings;
 
@@ -9,7 +10,7 @@ namespace OpenSearchSetup.Setup;
 /// index, retention policies for those indices, then the dashboards that read them. Every step is an
 /// idempotent write, so the command can be re-run after any failure or change.
 /// </summary>
-public sealed class SetupRunner(IConnectionSource connections, HttpClient http, TextWriter output)
+public sealed class SetupRunner(ICredentialsSource connections, IRequestAuthenticator authenticator, HttpClient http, TextWriter output)
 {
     /// <summary>Runs every step; throws with the failing call's status and body.</summary>
     public async Task RunAsync(SetupSettings settings, CancellationToken cancellationToken)
@@ -17,7 +18,7 @@ public sealed class SetupRunner(IConnectionSource connections, HttpClient http, 
         ArgumentNullException.ThrowIfNull(settings);
         var connection = await connections.GetAsync(cancellationToken);
         await output.WriteLineAsync($"OpenSearch: {connection}");
-        var api = new OpenSearchApi(http, connection);
+        var api = new OpenSearchApi(http, connection, authenticator);
 
         var templates = new IndexTemplates(api);
         foreach (var (file, prefix) in new[]

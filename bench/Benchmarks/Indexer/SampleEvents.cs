@@ -5,9 +5,9 @@ namespace Benchmarks.Indexer;
 /// <summary>Realistic core/v1 Events of about 600 bytes, packed like the Collector packs them.</summary>
 public static class SampleEvents
 {
-    /// <summary>One compact event JSON of ~600 bytes.</summary>
+    /// <summary>One compact kubelet event JSON of about 600 bytes (the workload the target is stated for).</summary>
     public static string Event(int n) => string.Create(CultureInfo.InvariantCulture,
-        $$"""{"kind":"Event","apiVersion":"v1","metadata":{"name":"web-{{n}}.17b2c3d4e5f6a7b8","namespace":"shop","uid":"{{Guid.NewGuid()}}","resourceVersion":"{{1_000_000 + n}}","creationTimestamp":"2024-06-01T08:00:00Z"},"involvedObject":{"kind":"Pod","namespace":"shop","name":"web-{{n}}-6d988b8d84-x7k2p","uid":"{{Guid.NewGuid()}}","apiVersion":"v1","resourceVersion":"4823","fieldPath":"spec.containers{web}"},"reason":"BackOff","message":"Back-off restarting failed container web in pod web-{{n}}-6d988b8d84-x7k2p_shop({{Guid.NewGuid()}})","source":{"component":"kubelet","host":"ip-10-0-1-23.eu-west-1.compute.internal"},"firstTimestamp":"2024-06-01T08:00:00Z","lastTimestamp":"2024-06-01T08:05:00Z","count":7,"type":"Warning","eventTime":null,"reportingComponent":"kubelet","reportingInstance":"ip-10-0-1-23.eu-west-1.compute.internal"}""");
+        $$"""{"kind":"Event","apiVersion":"v1","metadata":{"name":"web-{{n}}.17b2c3d4e5f6a7b8","namespace":"shop","uid":"{{Guid.NewGuid()}}","resourceVersion":"{{1_000_000 + n}}","creationTimestamp":"2024-06-01T08:00:00Z"},"involvedObject":{"kind":"Pod","namespace":"shop","name":"web-{{n}}-6d988b8d84-x7k2p","uid":"{{Guid.NewGuid()}}","apiVersion":"v1","resourceVersion":"4823"},"reason":"BackOff","message":"Back-off restarting failed container web in pod web-{{n}}-6d988b8d84-x7k2p","source":{"component":"kubelet","host":"ip-10-0-1-23.ec2.internal"},"firstTimestamp":"2024-06-01T08:00:00Z","lastTimestamp":"2024-06-01T08:05:00Z","count":7,"type":"Warning","eventTime":null,"reportingComponent":"kubelet","reportingInstance":""}""");
 
     /// <summary>An SQS event of <paramref name="messages"/> envelopes of <paramref name="perMessage"/> events each.</summary>
     public static Functions.Core.Events.Sqs.SQSEvent Batch(int messages, int perMessage)

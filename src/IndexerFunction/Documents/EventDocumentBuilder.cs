@@ -28,6 +28,9 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
+    private DateOnly _lastDate = DateOnly.MinValue;
+    private string? _lastIndex;
+
     /// <summary>The index prefix (EVENTS_INDEX).</summary>
     public string IndexPrefix { get; } = indexPrefix;
 
@@ -69,7 +72,8 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
 
         long? version = metadata.TryGetProperty("resourceVersion", out var rv) && rv.ValueKind == JsonValueKind.String
-            && long.TryParse(rv.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            && JsonMarshal.GetRawUtf8Value(rv) is var rawVersion && rawVersion.Length > 2
+            && System.Buffers.Text.Utf8Parser.TryParse(rawVersion[1..^1], out long parsed, out var consumed) && consumed == rawVersion.Length - 2 && parsed >= 0
                 ? parsed
                 : null;
 
@@ -82,7 +86,15 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             if (property.NameEquals("metadata"u8))
             {
                 WriteName(property);
-                WriteObject(property.Value, dedotKeys: false, dropManagedFields: true);
+                var raw = JsonMarshal.GetRawUtf8Value(property.Value);
+                if (raw.IndexOf("\"managedFields\""u8) < 0 && raw.IndexOf("\"labels\""u8) < 0 && raw.IndexOf("\"annotations\""u8) < 0 && raw.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+                {
+                    _writer.WriteRawValue(raw, skipInputValidation: true); // nothing to drop or de-dot
+                }
+                else
+                {
+                    WriteObject(property.Value, dedotKeys: false, dropManagedFields: true);
+                }
             }
             else if (property.NameEquals("firstTimestamp"u8))
             {
@@ -126,7 +138,15 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         _writer.Flush();
 
         problem = null;
-        var index = string.Concat(IndexPrefix, "-", day.Value.Value.UtcDateTime.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture));
+        var date = DateOnly.FromDateTime(day.Value.Value.UtcDateTime);
+        if (date != _lastDate)
+        {
+            // Events of a batch mostly share a creation day: name its index once.
+            _lastDate = date;
+            _lastIndex = string.Concat(IndexPrefix, "-", date.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture));
+        }
+
+        var index = _lastIndex!;
         return new BulkItem(index, uid, output.WrittenMemory[start..]) { ExternalVersion = version };
     }
 

@@ -63,7 +63,7 @@ public sealed class SqsBatchReader
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    var length = reader.CopyString(_bodies.AsSpan(used));
+                    var length = CopyBody(ref reader, _bodies.AsSpan(used));
                     body = _bodies.AsMemory(used, length);
                     used += length;
                 }
@@ -81,6 +81,52 @@ public sealed class SqsBatchReader
         }
 
         return new SqsRecord(id ?? throw new JsonException("An SQS record has no messageId."), body, cluster);
+    }
+
+    /// <summary>
+    /// The body's bytes, unescaped. A JSON body inside the event's JSON has an escape every few bytes
+    /// (each quote), and the reader's own unescaping goes byte by byte after the first one; this loop
+    /// jumps from backslash to backslash with a vectorized search and copies the runs between. The
+    /// reader has already validated the string, so every escape is well formed. \u escapes (rare:
+    /// control characters) are left to the reader, which knows surrogate pairs.
+    /// </summary>
+    private static int CopyBody(ref Utf8JsonReader reader, Span<byte> destination)
+    {
+        var source = reader.ValueSpan;
+        if (!reader.ValueIsEscaped)
+        {
+            source.CopyTo(destination);
+            return source.Length;
+        }
+
+        if (source.IndexOf("\\u"u8) >= 0)
+        {
+            return reader.CopyString(destination);
+        }
+
+        var written = 0;
+        while (true)
+        {
+            var backslash = source.IndexOf((byte)'\\');
+            if (backslash < 0)
+            {
+                source.CopyTo(destination[written..]);
+                return written + source.Length;
+            }
+
+            source[..backslash].CopyTo(destination[written..]);
+            written += backslash;
+            destination[written++] = source[backslash + 1] switch
+            {
+                (byte)'n' => (byte)'\n',
+                (byte)'r' => (byte)'\r',
+                (byte)'t' => (byte)'\t',
+                (byte)'b' => (byte)'\b',
+                (byte)'f' => (byte)'\f',
+                var c => c, // \" \\ \/
+            };
+            source = source[(backslash + 2)..];
+        }
     }
 
     private static string? ReadClusterAttribute(ref Utf8JsonReader reader)

@@ -35,6 +35,16 @@ public sealed class SqsBatchReaderTests
     }
 
     [Fact]
+    public void Read_EveryShortEscape_IsUnescaped()
+    {
+        const string payload = """{"Records":[{"messageId":"m","body":"a\/b\tc\rd\be\ff\\g\"h\ni"}]}""";
+
+        var record = Assert.Single(new SqsBatchReader().Read(Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal("a/b\tc\rd\be\ff\\g\"h\ni", Encoding.UTF8.GetString(record.Body.Span));
+    }
+
+    [Fact]
     public void Read_ClusterNameAttribute_OnlyAStringAttributeCounts()
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new SQSEvent

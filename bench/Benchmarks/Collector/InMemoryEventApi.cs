@@ -8,7 +8,11 @@ namespace Benchmarks.Collector;
 /// </summary>
 public sealed class InMemoryEventApi(byte[] stream) : IEventApi
 {
+    private readonly TaskCompletionSource _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _watches;
+
+    /// <summary>Completes when the collector asks for the next watch: the prepared stream has been read to its end.</summary>
+    public Task StreamConsumed => _consumed.Task;
 
     public Task<EventListPage> ListAsync(string? @namespace, int limit, string? continueToken, CancellationToken cancellationToken) =>
         Task.FromResult(new EventListPage { Items = [], ResourceVersion = "1", Continue = "" });
@@ -20,6 +24,7 @@ public sealed class InMemoryEventApi(byte[] stream) : IEventApi
             return new MemoryStream(stream, writable: false);
         }
 
+        _consumed.TrySetResult();
         await Task.Delay(Timeout.Infinite, cancellationToken);
         throw new OperationCanceledException(cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using TestSupport.CloudWatchLogs;
 
 namespace Benchmarks.ControlPlane;
 
@@ -26,34 +27,12 @@ public static class MixedPayloads
         long inflated = 0;
         foreach (var (stream, line) in streams)
         {
-            var logEvents = new JsonArray();
-            for (var i = 0; i < linesPerStream; i++)
-            {
-                logEvents.Add(new JsonObject
-                {
-                    ["id"] = "375910123456789012345678" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture) + stream[..4],
-                    ["timestamp"] = start + i,
-                    ["message"] = line(i),
-                });
-            }
-
-            var payload = Encoding.UTF8.GetBytes(new JsonObject
-            {
-                ["messageType"] = "DATA_MESSAGE",
-                ["owner"] = "123456789012",
-                ["logGroup"] = "/aws/eks/bench/cluster",
-                ["logStream"] = stream,
-                ["subscriptionFilters"] = new JsonArray("eks-history"),
-                ["logEvents"] = logEvents,
-            }.ToJsonString());
+            var logEvents = Enumerable.Range(0, linesPerStream)
+                .Select(i => ("375910123456789012345678" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture) + stream[..4], start + i, line(i)))
+                .ToList();
+            var payload = Encoding.UTF8.GetBytes(SubscriptionEvents.Payload(stream, logEvents, logGroup: "/aws/eks/bench/cluster"));
             inflated += payload.Length;
-            using var gzip = new MemoryStream();
-            using (var writer = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                writer.Write(payload);
-            }
-
-            events.Add(Encoding.UTF8.GetBytes(new JsonObject { ["awslogs"] = new JsonObject { ["data"] = Convert.ToBase64String(gzip.ToArray()) } }.ToJsonString()));
+            events.Add(SubscriptionEvents.Event(SubscriptionEvents.Gzip(payload)));
         }
 
         return (events, linesPerStream * streams.Length, inflated);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ControlPlaneLogsFunction.Tests.Documents;
 using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 using TestSupport;
 
 namespace ControlPlaneLogsFunction.Tests.Compatibility;

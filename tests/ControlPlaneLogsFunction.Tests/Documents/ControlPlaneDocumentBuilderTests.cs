@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ControlPlaneLogsFunction.Parsing;
 using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Documents;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlaneLogsFunction.Documents;
-using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 using Functions.Core.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Documents;

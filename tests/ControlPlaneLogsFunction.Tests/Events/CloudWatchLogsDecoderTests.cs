@@ -1,5 +1,5 @@
 using System.Text;
-using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 using Functions.Core.Events.CloudWatchLogs;
 using TestSupport;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 using Functions.Core.Events.CloudWatchLogs;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;

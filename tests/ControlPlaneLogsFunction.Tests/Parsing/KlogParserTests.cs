@@ -1,5 +1,6 @@
 using ControlPlaneLogsFunction.Parsing;
 using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Parsing;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using TestSupport.CloudWatchLogs;
 
 namespace EndToEnd.Tests.ControlPlane;
 
@@ -52,7 +53,7 @@ public sealed class SubscriptionPayloads
         var lines = _random.Next(20, 120);
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new List<string>();
-        var events = new JsonArray();
+        var events = new List<(string Id, long Timestamp, string Message)>();
         var malformed = 0;
         for (var i = 0; i < lines; i++)
         {
@@ -60,35 +61,11 @@ public sealed class SubscriptionPayloads
             var bad = _random.Next(20) == 0;
             malformed += bad ? 1 : 0;
             ids.Add(id);
-            events.Add(new JsonObject
-            {
-                ["id"] = id,
-                ["timestamp"] = timestamp + i,
-                ["message"] = bad ? Malformed(stream, i) : Line(stream, number, i),
-            });
+            events.Add((id, timestamp + i, bad ? Malformed(stream, i) : Line(stream, number, i)));
         }
 
-        var payload = new JsonObject
-        {
-            ["messageType"] = "DATA_MESSAGE",
-            ["owner"] = "123456789012",
-            ["logGroup"] = "/aws/eks/" + Cluster + "/cluster",
-            ["logStream"] = stream,
-            ["subscriptionFilters"] = new JsonArray("eks-history"),
-            ["logEvents"] = events,
-        };
-        return new Delivery(number, Convert.ToBase64String(Gzip(Encoding.UTF8.GetBytes(payload.ToJsonString()))), ids, true, malformed);
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
+        var payload = SubscriptionEvents.Payload(stream, events, logGroup: "/aws/eks/" + Cluster + "/cluster");
+        return new Delivery(number, Convert.ToBase64String(SubscriptionEvents.Gzip(Encoding.UTF8.GetBytes(payload), CompressionLevel.Fastest)), ids, true, malformed);
     }
 
     private static string Line(string stream, int number, int i)

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace ControlPlaneLogsFunction.Tests.Samples;
+namespace TestSupport.CloudWatchLogs;
 
 /// <summary>Builds CloudWatch Logs subscription events the way CloudWatch Logs does: JSON, gzip, base64.</summary>
 public static class SubscriptionEvents
@@ -13,13 +13,13 @@ public static class SubscriptionEvents
     /// <summary>The sample log group.</summary>
     public const string LogGroup = "/aws/eks/" + Cluster + "/cluster";
 
-    /// <summary>A DATA_MESSAGE payload for one stream.</summary>
-    public static string Payload(string logStream, IEnumerable<(string Id, long Timestamp, string Message)> events, string messageType = "DATA_MESSAGE") =>
+    /// <summary>A DATA_MESSAGE payload for one stream of <paramref name="logGroup"/> (by default the sample log group).</summary>
+    public static string Payload(string logStream, IEnumerable<(string Id, long Timestamp, string Message)> events, string messageType = "DATA_MESSAGE", string logGroup = LogGroup) =>
         new JsonObject
         {
             ["messageType"] = messageType,
             ["owner"] = "123456789012",
-            ["logGroup"] = LogGroup,
+            ["logGroup"] = logGroup,
             ["logStream"] = logStream,
             ["subscriptionFilters"] = new JsonArray("eks-history"),
             ["logEvents"] = new JsonArray(events.Select(e => (JsonNode)new JsonObject
@@ -41,10 +41,10 @@ public static class SubscriptionEvents
         Encoding.UTF8.GetBytes(new JsonObject { ["awslogs"] = new JsonObject { ["data"] = data } }.ToJsonString());
 
     /// <summary>Gzip of the bytes.</summary>
-    public static byte[] Gzip(byte[] data)
+    public static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Optimal)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        using (var gzip = new GZipStream(output, level, leaveOpen: true))
         {
             gzip.Write(data);
         }

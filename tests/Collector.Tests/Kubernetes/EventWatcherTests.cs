@@ -17,6 +17,7 @@ public sealed class EventWatcherTests : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private readonly CollectorMetrics _metrics = new();
     private Task? _running;
+    private volatile TaskCompletionSource _consuming = CompletedGate();
 
     public async Task InitializeAsync() => _api = await KubernetesApiDouble.StartAsync();
 
@@ -55,6 +56,8 @@ public sealed class EventWatcherTests : IAsyncLifetime
             {
                 await foreach (var item in buffer.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
                 {
+                    // A closed gate stands for a slow queue: the buffer fills and the watch is held back.
+                    await _consuming.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
                     _received.Enqueue(item);
                 }
             }
@@ -65,6 +68,13 @@ public sealed class EventWatcherTests : IAsyncLifetime
             // The watcher returns normally when stopped; anything else is a failure of the test.
             await watching;
         });
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
     }
 
     private async Task WaitUntil(Func<bool> condition, string what)
@@ -186,6 +196,47 @@ public sealed class EventWatcherTests : IAsyncLifetime
         Assert.Equal(2, _received.Count);
         Assert.Equal(2, _api.Requests.Count(r => !r.Watch));
         Assert.Contains(_received, e => e.Uid == later["metadata"]!["uid"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RunAsync_ExpiredAfterALargeListWhileEventsKeepComing_NewEventsArriveWithoutWaitingForTheWatchdog()
+    {
+        // The end-to-end run's shape, scaled down: a large list, a 410 on the first watch, a relist that
+        // re-sends everything (the de-duplication window is smaller than the list), a queue that stalls
+        // during the relist so the next watch opens behind a full buffer with a backlog, and events created
+        // all the while. Everything must stream on that one watch; the watchdog (a minute here) must not be
+        // what brings the rest.
+        for (var i = 0; i < 20_000; i++)
+        {
+            _api.AddEvent("ns-" + (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        _api.EnqueueWatchFault(WatchFault.ExpiredEvent);
+        using var generating = new CancellationTokenSource();
+        var generator = Task.Run(async () =>
+        {
+            while (!generating.IsCancellationRequested)
+            {
+                _api.AddEvent("default", message: new string('m', 4000));
+                await Task.Delay(1);
+            }
+        });
+        Start(new CollectorSettings { ListPageSize = 500, DedupCapacity = 1_000, WatchIdleTimeout = TimeSpan.FromMinutes(1) });
+
+        // The queue stalls during the relist, so the watch after it opens behind a full buffer with a backlog.
+        await WaitUntil(() => _api.Requests.Count(r => !r.Watch && string.IsNullOrEmpty(r.Continue)) == 2, "the relist");
+        _consuming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await generating.CancelAsync();
+        await generator;
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        _consuming.SetResult();
+        var after = Enumerable.Range(0, 200).Select(_ => _api.AddEvent("default")).ToList();
+        await WaitUntil(AllCurrentArrived, "every event, including those created after the relist");
+
+        Assert.True(_metrics.WatchRestarts.WithLabels("idle").Value == 0, $"idle {_metrics.WatchRestarts.WithLabels("idle").Value} failed {_metrics.WatchRestarts.WithLabels("failed").Value} closed {_metrics.WatchRestarts.WithLabels("closed").Value} expired {_metrics.WatchRestarts.WithLabels("expired").Value}");
+        Assert.Equal(2, _api.Requests.Count(r => r.Watch));
+        Assert.All(after, e => Assert.Contains(_received, r => r.Uid == e["metadata"]!["uid"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
     private long _resourceVersion = 1000;
     private long _compactedVersion;
     private long _nameSequence;
+    private (long Version, List<KeyValuePair<string, string>> Items)? _listSnapshot;
 
     private KubernetesApiDouble(WebApplication app)
     {
@@ -379,6 +380,28 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The snapshot a paged list reads, built once per list version: every page of one list is served from
+    /// it. Rebuilding it per page made a list of n events O(n²) under the lock that every create, update and
+    /// watch fan-out also needs, so a large relist starved the event writers and the open watches.
+    /// </summary>
+    private List<KeyValuePair<string, string>>? ListSnapshotAt(long version)
+    {
+        if (version < _compactedVersion)
+        {
+            return null;
+        }
+
+        if (_listSnapshot is { } cached && cached.Version == version)
+        {
+            return cached.Items;
+        }
+
+        var items = SnapshotAt(version)!.ToList();
+        _listSnapshot = (version, items);
+        return items;
+    }
+
     private async Task ServeListAsync(HttpContext context, WatchRequest request)
     {
         long version;
@@ -400,7 +423,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
                 offset = 0;
             }
 
-            var snapshot = version < 0 ? null : SnapshotAt(version);
+            var snapshot = version < 0 ? null : ListSnapshotAt(version);
             if (snapshot is null)
             {
                 page = [];

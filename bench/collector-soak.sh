@@ -5,6 +5,8 @@
 #
 #   bench/collector-soak.sh                       # 10 minutes at 500 events/s, a sample every 30 s
 #   DURATION=60 INTERVAL=10 bench/collector-soak.sh
+#   COLLECTOR_ENV="DOTNET_GCHeapHardLimit=0x2000000" bench/collector-soak.sh   # runtime settings for the collector only
+#     (not exported: a heap limit in the environment would also apply to `dotnet build`, which then runs out of memory)
 #
 # Needs: dotnet, moto_server, curl, and the AWS CLI (for creating and purging the queue).
 set -euo pipefail
@@ -12,6 +14,7 @@ set -euo pipefail
 DURATION=${DURATION:-600}
 RATE=${RATE:-500}
 INTERVAL=${INTERVAL:-30}
+COLLECTOR_ENV=${COLLECTOR_ENV:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 pids=()
@@ -64,7 +67,7 @@ YAML
 
 http_port=$(free_port)
 KUBECONFIG="$work/kubeconfig" QUEUE_URL="$queue_url" CLUSTER_NAME=soak HTTP_PORT="$http_port" \
-  dotnet "$root/src/Collector/bin/Release/net10.0/Collector.dll" >"$work/collector.log" 2>&1 &
+  env $COLLECTOR_ENV dotnet "$root/src/Collector/bin/Release/net10.0/Collector.dll" >"$work/collector.log" 2>&1 &
 collector=$!
 pids+=($collector)
 
@@ -72,7 +75,7 @@ metric() { curl -sf "http://127.0.0.1:$http_port/metrics" | awk -v m="$1" '$1 ==
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$collector/stat"; }
 
-echo "collector pid $collector, $RATE events/s for $DURATION s, sample every $INTERVAL s"
+echo "collector pid $collector, $RATE events/s for $DURATION s, sample every $INTERVAL s${COLLECTOR_ENV:+, with $COLLECTOR_ENV}"
 printf '%8s %10s %8s %12s %10s %8s\n' elapsed_s rss_mib cpu_pct events_sent msgs_sent buffer
 start=$(date +%s)
 last_ticks=$(cpu_ticks)

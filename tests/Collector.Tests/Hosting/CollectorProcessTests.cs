@@ -1,3 +1,4 @@
+using TestSupport.Processes;
 using System.Text.Json.Nodes;
 using Amazon.SQS;
 using TestSupport.Kubernetes;

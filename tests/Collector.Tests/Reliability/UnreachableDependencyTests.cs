@@ -1,3 +1,4 @@
+using TestSupport.Processes;
 using System.Net;
 using Amazon.SQS;
 using Collector.Tests.Hosting;
@@ -86,7 +87,7 @@ public sealed class UnreachableDependencyTests(MotoFixture moto) : IAsyncLifetim
         environment["QUEUE_URL"] = queue.Url.ToString();
 
         // No API double: the kubeconfig's server is 127.0.0.1:1, where nothing listens.
-        await using var collector = CollectorProcess.Start(null, environment);
+        await using var collector = CollectorProcess.Start((KubernetesApiDouble?)null, environment);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var ready = await WaitForAsync(collector, "/readyz", (status, _) => status == HttpStatusCode.ServiceUnavailable, "/readyz to answer");
 

@@ -3,17 +3,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using TestSupport.Kubernetes;
 
-namespace EndToEnd.Tests.Pipeline;
+namespace TestSupport.Processes;
 
 /// <summary>
-/// The collector as a process (<c>dotnet Collector.dll</c>, built next to the tests), configured through its
-/// environment and a kubeconfig file that points at the Kubernetes API double. <see cref="DisposeAsync"/>
-/// kills it without warning (SIGKILL: no flush, no shutdown hook), like an OOM kill or a node loss.
+/// The collector as a real process (<c>dotnet Collector.dll</c>, built next to the tests that reference the
+/// Collector project), configured only through its environment and a kubeconfig file, the way an operator
+/// runs it outside a cluster. <see cref="DisposeAsync"/> kills it without warning (SIGKILL: no flush, no
+/// shutdown hook), like an OOM kill or a node loss; <see cref="Terminate"/> sends SIGTERM as the kubelet does.
 /// </summary>
 public sealed class CollectorProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
     private readonly string _kubeconfig;
 
@@ -22,7 +25,13 @@ public sealed class CollectorProcess : IAsyncDisposable
         _process = process;
         _kubeconfig = kubeconfig;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-        process.OutputDataReceived += static (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _stdout.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -37,6 +46,9 @@ public sealed class CollectorProcess : IAsyncDisposable
     /// <summary>A client for the collector's health and metrics port.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>Lines written to stdout.</summary>
+    public IReadOnlyList<string> StandardOutput => [.. _stdout];
+
     /// <summary>Lines written to stderr.</summary>
     public IReadOnlyList<string> StandardError => [.. _stderr];
 
@@ -44,36 +56,47 @@ public sealed class CollectorProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the collector against <paramref name="apiServer"/> with a clean environment plus <paramref name="environment"/>.</summary>
-    public static CollectorProcess Start(Uri apiServer, IReadOnlyDictionary<string, string> environment)
+    public static CollectorProcess Start(Uri apiServer, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(apiServer);
+        return Start(apiServer.ToString(), environment, args);
+    }
+
+    /// <summary>Starts the collector against the double, or, with null, against an address where nothing listens.</summary>
+    public static CollectorProcess Start(KubernetesApiDouble? api, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(api?.Host.ToString() ?? "http://127.0.0.1:1", environment, args);
+
+    private static CollectorProcess Start(string apiServer, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
         ArgumentNullException.ThrowIfNull(environment);
-        var kubeconfig = Path.Combine(Path.GetTempPath(), "e2e-kubeconfig-" + Guid.NewGuid().ToString("N") + ".yaml");
+        var kubeconfig = Path.Combine(Path.GetTempPath(), "collector-kubeconfig-" + Guid.NewGuid().ToString("N") + ".yaml");
         File.WriteAllText(kubeconfig, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: double
               cluster:
-                server: {apiServer.ToString().TrimEnd('/')}
+                server: {apiServer.TrimEnd('/')}
             users:
-            - name: e2e
+            - name: tester
               user:
-                token: e2e-token
+                token: test-token
             contexts:
             - name: double
               context:
                 cluster: double
-                user: e2e
+                user: tester
             current-context: double
             """);
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Collector.dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Collector.dll"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+
+        // A clean environment: nothing of the developer's kubeconfig or AWS credentials leaks in.
         start.Environment.Clear();
         start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
         start.Environment["HOME"] = Path.GetTempPath();
@@ -86,6 +109,39 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
 
         return new CollectorProcess(Process.Start(start)!, kubeconfig, port);
+    }
+
+    /// <summary>Sends SIGTERM, as the kubelet does when the pod is deleted.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>True when /readyz answers 200.</summary>
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            return (await Http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The value of an unlabelled counter or gauge, or null when the collector does not answer.</summary>

@@ -248,7 +248,9 @@ public sealed class EventWatcherTests : IAsyncLifetime
         var during = _api.AddEvent("default");
         await WaitUntil(AllCurrentArrived, "the event created while the stream was silent");
 
-        Assert.Equal(1, _metrics.WatchRestarts.WithLabels("idle").Value);
+        // At least the silent stream was restarted; the next watch, quiet too once the event is through and
+        // without bookmarks here, may be restarted again before the assertion on a loaded machine.
+        Assert.True(_metrics.WatchRestarts.WithLabels("idle").Value >= 1);
         Assert.Equal(during["metadata"]!["uid"]!.GetValue<string>(), Assert.Single(_received).Uid);
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -15,42 +14,24 @@ namespace TestSupport.Processes;
 /// </summary>
 public sealed class CollectorProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _stdout = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly FunctionProcess _process;
     private readonly string _kubeconfig;
 
-    private CollectorProcess(Process process, string kubeconfig, int port)
+    private CollectorProcess(FunctionProcess process, string kubeconfig, int port)
     {
         _process = process;
         _kubeconfig = kubeconfig;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stdout.Enqueue(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stderr.Enqueue(e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
     }
 
     /// <summary>A client for the collector's health and metrics port.</summary>
     public HttpClient Http { get; }
 
     /// <summary>Lines written to stdout.</summary>
-    public IReadOnlyList<string> StandardOutput => [.. _stdout];
+    public IReadOnlyList<string> StandardOutput => _process.StandardOutput;
 
     /// <summary>Lines written to stderr.</summary>
-    public IReadOnlyList<string> StandardError => [.. _stderr];
+    public IReadOnlyList<string> StandardError => _process.StandardError;
 
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;
@@ -89,26 +70,21 @@ public sealed class CollectorProcess : IAsyncDisposable
             current-context: double
             """);
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Collector.dll"), .. args])
+        // A clean environment (FunctionProcess keeps only PATH and HOME): nothing of the developer's
+        // kubeconfig or AWS credentials leaks in.
+        var variables = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["DOTNET_CLI_HOME"] = Path.GetTempPath(),
+            ["KUBECONFIG"] = kubeconfig,
+            ["HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture),
         };
-
-        // A clean environment: nothing of the developer's kubeconfig or AWS credentials leaks in.
-        start.Environment.Clear();
-        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
-        start.Environment["HOME"] = Path.GetTempPath();
-        start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
-        start.Environment["KUBECONFIG"] = kubeconfig;
-        start.Environment["HTTP_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
 
-        return new CollectorProcess(Process.Start(start)!, kubeconfig, port);
+        var process = FunctionProcess.Start("dotnet", variables, [Path.Combine(AppContext.BaseDirectory, "Collector.dll"), .. args]);
+        return new CollectorProcess(process, kubeconfig, port);
     }
 
     /// <summary>Sends SIGTERM, as the kubelet does when the pod is deleted.</summary>
@@ -119,13 +95,7 @@ public sealed class CollectorProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the process to end; returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
     /// <summary>True when /readyz answers 200.</summary>
     public async Task<bool> IsReadyAsync()
@@ -196,13 +166,7 @@ public sealed class CollectorProcess : IAsyncDisposable
     /// <summary>Kills the process at once.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Http.Dispose();
         File.Delete(_kubeconfig);
     }

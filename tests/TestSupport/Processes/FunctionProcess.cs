@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace TestSupport.Processes;
 
-/// <summary>A running function executable with its output captured line by line.</summary>
+/// <summary>A running executable (a function's bootstrap, the collector) with its output captured line by line.</summary>
 public sealed class FunctionProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -36,6 +36,9 @@ public sealed class FunctionProcess : IAsyncDisposable
 
     /// <summary>Lines written to stderr so far.</summary>
     public IReadOnlyList<string> StandardError => _stderr.ToArray();
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
 
     /// <summary>True once the process has ended.</summary>
     public bool HasExited => _process.HasExited;

@@ -1,8 +1,11 @@
+using System.Runtime.InteropServices;
 using Amazon.SQS;
 using Collector.Hosting;
 using Collector.Sending;
 using Collector.Settings;
+using Functions.Core.Logging;
 using k8s;
+using Microsoft.Extensions.Logging;
 
 namespace Collector;
 
@@ -41,10 +44,23 @@ internal static class Program
             ? new ConsoleEnvelopeSink(Console.OpenStandardOutput())
             : new SqsEnvelopeSink(new AmazonSQSClient(), settings.QueueUrl!);
 
-        await using var app = CollectorHost.Build(settings, kubernetesConfiguration, sink, configureLogging: settings.DryRun
-            ? logging => logging.AddConsole(console => console.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace)
-            : null);
-        await app.RunAsync();
-        return Environment.ExitCode;
+        // JSON lines on stdout; with --dry-run stdout carries the envelopes, so the logs go to stderr.
+        using var loggers = new JsonLoggerFactory(new JsonLoggerProvider(
+            settings.DryRun ? LineWriter.StandardError : LineWriter.StandardOutput,
+            LogLevel.Information,
+            TimeProvider.System));
+        await using var app = CollectorHost.Build(settings, kubernetesConfiguration, sink, loggers);
+
+        // SIGTERM (the kubelet) and Ctrl+C: stop in order, flushing what is buffered, instead of dying at once.
+        using var shutdown = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            shutdown.Cancel();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        return await app.RunAsync(shutdown.Token);
     }
 }

@@ -1,87 +1,156 @@
-using System.Net;
 using Collector.Kubernetes;
 using Collector.Observability;
 using Collector.Sending;
 using Collector.Settings;
 using k8s;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Collector.Hosting;
 
 /// <summary>
-/// Composes a collector: the pipeline as a hosted service and one HTTP port with /healthz, /readyz and
-/// /metrics. Program.cs calls it with the real Kubernetes configuration and sink; tests call it with the
-/// Kubernetes API double and moto.
+/// Composes a collector: the pipeline (under leader election when asked) and one HTTP port with /healthz,
+/// /readyz and /metrics. Program.cs builds it with the real Kubernetes configuration and sink; tests build it
+/// with the Kubernetes API double and moto.
 /// </summary>
 public static class CollectorHost
 {
-    public static WebApplication Build(
+    public static CollectorApp Build(
         CollectorSettings settings,
         KubernetesClientConfiguration kubernetesConfiguration,
         IEnvelopeSink sink,
-        TimeProvider? time = null,
-        Action<ILoggingBuilder>? configureLogging = null)
+        ILoggerFactory? loggers = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(kubernetesConfiguration);
         ArgumentNullException.ThrowIfNull(sink);
         time ??= TimeProvider.System;
-
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Any, settings.HttpPort));
-        builder.Services.Configure<HostOptions>(options =>
-        {
-            // The service flushes until ShutdownTimeout; give it a moment beyond to report and exit.
-            options.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(2);
-        });
-        builder.Logging.ClearProviders();
-        if (configureLogging is null)
-        {
-            builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-        else
-        {
-            configureLogging(builder.Logging);
-        }
+        loggers ??= NullLoggerFactory.Instance;
 
         var kubernetes = new k8s.Kubernetes(kubernetesConfiguration);
         var metrics = new CollectorMetrics();
         var health = new HealthState(time, settings.HealthStallTimeout);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton(health);
-        builder.Services.AddSingleton(sink);
-        builder.Services.AddSingleton<IKubernetes>(kubernetes);
-        builder.Services.AddSingleton<IEventApi>(new KubernetesEventApi(kubernetes));
-        builder.Services.AddSingleton<CollectorPipeline>();
-        builder.Services.AddHostedService<CollectorService>();
-
-        var app = builder.Build();
-        app.MapGet("/healthz", (HealthState state) => state.Problem() is { } problem
-            ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("ok"));
-        app.MapGet("/readyz", (HealthState state) => state.Ready
-            ? Results.Text("ready")
-            : Results.Text("the first list has not completed", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/metrics", async (HttpContext context, CollectorMetrics m) =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await m.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        });
-        app.Lifetime.ApplicationStarted.Register(() => Log.Started(
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CollectorHost).FullName!),
-            settings.ClusterName,
-            settings.Namespaces.Count == 0 ? "(all)" : string.Join(',', settings.Namespaces),
-            settings.DryRun,
-            settings.LeaderElection));
-        return app;
+        var pipeline = new CollectorPipeline(new KubernetesEventApi(kubernetes), sink, settings, metrics, health, time, loggers);
+        var service = new CollectorService(pipeline, kubernetes, settings, metrics, health, time, loggers.CreateLogger<CollectorService>());
+        return new CollectorApp(settings, service, kubernetes, metrics, health, time, loggers.CreateLogger<CollectorApp>());
     }
+}
+
+/// <summary>
+/// A running (or runnable) collector. <see cref="RunAsync"/> is the process's life: start, wait for SIGTERM or
+/// for the service to end, stop in order (the pipeline flushes within <see cref="CollectorSettings.ShutdownTimeout"/>).
+/// </summary>
+public sealed class CollectorApp : IAsyncDisposable
+{
+    private readonly CollectorSettings _settings;
+    private readonly CollectorService _service;
+    private readonly IDisposable _kubernetes;
+    private readonly CollectorMetrics _metrics;
+    private readonly HealthState _health;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort;
+    private HttpEndpoint? _http;
+    private Task<int>? _running;
+
+    internal CollectorApp(CollectorSettings settings, CollectorService service, IDisposable kubernetes, CollectorMetrics metrics, HealthState health, TimeProvider time, ILogger logger)
+    {
+        _settings = settings;
+        _service = service;
+        _kubernetes = kubernetes;
+        _metrics = metrics;
+        _health = health;
+        _logger = logger;
+        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+    }
+
+    /// <summary>The HTTP port, once started (the configured one, or the one chosen for port 0).</summary>
+    public int HttpPort => _http?.Port ?? throw new InvalidOperationException("The collector has not been started.");
+
+    /// <summary>Completes with the exit code when the service has ended (stopped, failed, or leadership lost).</summary>
+    public Task<int> Completion => _running ?? throw new InvalidOperationException("The collector has not been started.");
+
+    /// <summary>Opens the HTTP port and starts the service.</summary>
+    public Task StartAsync()
+    {
+        if (_running is not null)
+        {
+            throw new InvalidOperationException("The collector has already been started.");
+        }
+
+        _http = HttpEndpoint.Start(_settings.HttpPort, Route);
+        _running = Task.Run(() => _service.RunAsync(_stopping.Token, _abort.Token));
+        Log.Started(
+            _logger,
+            _settings.ClusterName,
+            _settings.Namespaces.Count == 0 ? "(all)" : string.Join(',', _settings.Namespaces),
+            _settings.DryRun,
+            _settings.LeaderElection);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// What SIGTERM does: the watches stop, the buffer is flushed until the shutdown deadline, then the HTTP port
+    /// closes. Returns the exit code.
+    /// </summary>
+    public async Task<int> StopAsync()
+    {
+        var running = Completion;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _abort.CancelAfter(_settings.ShutdownTimeout);
+        int exitCode;
+        try
+        {
+            // The pipeline gives up at the deadline; the margin lets it report what it could not send.
+            exitCode = await running.WaitAsync(_settings.ShutdownTimeout + TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            exitCode = 1;
+        }
+
+        if (_http is { } http)
+        {
+            _http = null;
+            await http.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Starts, runs until <paramref name="shutdown"/> is cancelled (SIGTERM) or the service ends, stops; returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken shutdown)
+    {
+        await StartAsync().ConfigureAwait(false);
+        try
+        {
+            await Completion.WaitAsync(shutdown).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+        }
+
+        return await StopAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_running is not null && _http is not null)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+        _abort.Dispose();
+        _kubernetes.Dispose();
+    }
+
+    private HttpAnswer? Route(string path) => path switch
+    {
+        "/healthz" => _health.Problem() is { } problem ? HttpAnswer.Text(problem, 503) : HttpAnswer.Text("ok"),
+        "/readyz" => _health.Ready ? HttpAnswer.Text("ready") : HttpAnswer.Text("the first list has not completed", 503),
+        "/metrics" => new HttpAnswer(200, "text/plain; version=0.0.4; charset=utf-8", _metrics.Registry.Export()),
+        _ => null,
+    };
 }

@@ -3,15 +3,14 @@ using Collector.Settings;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Collector.Hosting;
 
 /// <summary>
 /// Runs the pipeline for the life of the process, or, with leader election, only while this replica holds
-/// the Lease (so several replicas ship each event once). Any failure it cannot recover from stops the
-/// host with a non-zero exit code: a restarted pod beats one that idles while looking alive.
+/// the Lease (so several replicas ship each event once). Any failure it cannot recover from ends it with a
+/// non-zero exit code: a restarted pod beats one that idles while looking alive.
 /// </summary>
 public sealed class CollectorService(
     CollectorPipeline pipeline,
@@ -19,51 +18,42 @@ public sealed class CollectorService(
     CollectorSettings settings,
     CollectorMetrics metrics,
     HealthState health,
-    IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<CollectorService> logger) : BackgroundService
+    ILogger logger)
 {
-    private readonly CancellationTokenSource _abort = new(Timeout.InfiniteTimeSpan, time);
-
-    public override Task StopAsync(CancellationToken cancellationToken)
-    {
-        // SIGTERM: the pipeline flushes until this deadline, which is kept inside the pod's grace period.
-        _abort.CancelAfter(settings.ShutdownTimeout);
-        return base.StopAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _abort.Dispose();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> (SIGTERM: flush, then return) or until it cannot go on.
+    /// <paramref name="abortToken"/> is the flush deadline. Returns the process exit code: 0 when stopped or
+    /// when leadership was lost (the pod restarts as a candidate), 1 on a failure.
+    /// </summary>
+    public async Task<int> RunAsync(CancellationToken stoppingToken, CancellationToken abortToken)
     {
         try
         {
             if (settings.LeaderElection)
             {
-                await RunAsLeaderAsync(stoppingToken).ConfigureAwait(false);
+                await RunAsLeaderAsync(stoppingToken, abortToken).ConfigureAwait(false);
             }
             else
             {
                 metrics.IsLeader.Set(1);
-                await pipeline.RunAsync(stoppingToken, _abort.Token).ConfigureAwait(false);
+                await pipeline.RunAsync(stoppingToken, abortToken).ConfigureAwait(false);
             }
+
+            return 0;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            return 0;
         }
         catch (Exception ex)
         {
             Log.Failed(logger, ex);
-            Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            return 1;
         }
     }
 
-    private async Task RunAsLeaderAsync(CancellationToken stoppingToken)
+    private async Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken abortToken)
     {
         var identity = settings.PodName;
         health.EnterStandby();
@@ -80,7 +70,7 @@ public sealed class CollectorService(
         {
             Log.LeadershipAcquired(logger, identity);
             metrics.IsLeader.Set(1);
-            shipping = Task.Run(() => pipeline.RunAsync(term.Token, _abort.Token), CancellationToken.None);
+            shipping = Task.Run(() => pipeline.RunAsync(term.Token, abortToken), CancellationToken.None);
         };
         elector.OnNewLeader += leader =>
         {
@@ -120,7 +110,6 @@ public sealed class CollectorService(
         {
             // Another replica may already be shipping; starting over as a candidate is the safe way back.
             Log.LeadershipLost(logger, identity);
-            lifetime.StopApplication();
         }
     }
 

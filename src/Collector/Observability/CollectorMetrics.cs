@@ -1,5 +1,3 @@
-using Prometheus;
-
 namespace Collector.Observability;
 
 /// <summary>
@@ -10,25 +8,23 @@ public sealed class CollectorMetrics
 {
     public CollectorMetrics()
     {
-        Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
-        EventsObserved = factory.CreateCounter("collector_events_observed_total", "Watch notifications and listed items received, by watch type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR, LISTED).", "type");
-        EventsFiltered = factory.CreateCounter("collector_events_filtered_total", "Events left out by the include/exclude filters.");
-        EventsDuplicate = factory.CreateCounter("collector_events_duplicate_total", "Events not sent again because this process already sent that resourceVersion.");
-        EventsSent = factory.CreateCounter("collector_events_sent_total", "Events in messages the queue accepted.");
-        EventsTruncated = factory.CreateCounter("collector_events_truncated_total", "Events whose message was shortened to fit one queue message.");
-        MessagesSent = factory.CreateCounter("collector_messages_sent_total", "Queue messages accepted.");
-        SendFailures = factory.CreateCounter("collector_send_failures_total", "Queue messages not accepted by a send attempt (each is retried).");
-        SendRetries = factory.CreateCounter("collector_send_retries_total", "Send attempts that repeated failed messages.");
-        BufferDepth = factory.CreateGauge("collector_buffer_depth", "Events waiting between the watch and the sender.");
-        BufferCapacity = factory.CreateGauge("collector_buffer_capacity", "The most events the buffer holds before the watch waits.");
-        WatchRestarts = factory.CreateCounter("collector_watch_restarts_total", "Watches started again, by reason (closed, failed, idle, expired).", "reason");
-        Relists = factory.CreateCounter("collector_relists_total", "Full lists after the first, because the watch position expired (410).");
-        LastSuccessfulSend = factory.CreateGauge("collector_last_successful_send_timestamp_seconds", "Unix time of the last accepted send.");
-        IsLeader = factory.CreateGauge("collector_leader", "1 while this replica ships events (always 1 without leader election).");
+        EventsObserved = Registry.CreateCounter("collector_events_observed_total", "Watch notifications and listed items received, by watch type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR, LISTED).", "type");
+        EventsFiltered = Registry.CreateCounter("collector_events_filtered_total", "Events left out by the include/exclude filters.");
+        EventsDuplicate = Registry.CreateCounter("collector_events_duplicate_total", "Events not sent again because this process already sent that resourceVersion.");
+        EventsSent = Registry.CreateCounter("collector_events_sent_total", "Events in messages the queue accepted.");
+        EventsTruncated = Registry.CreateCounter("collector_events_truncated_total", "Events whose message was shortened to fit one queue message.");
+        MessagesSent = Registry.CreateCounter("collector_messages_sent_total", "Queue messages accepted.");
+        SendFailures = Registry.CreateCounter("collector_send_failures_total", "Queue messages not accepted by a send attempt (each is retried).");
+        SendRetries = Registry.CreateCounter("collector_send_retries_total", "Send attempts that repeated failed messages.");
+        BufferDepth = Registry.CreateGauge("collector_buffer_depth", "Events waiting between the watch and the sender.");
+        BufferCapacity = Registry.CreateGauge("collector_buffer_capacity", "The most events the buffer holds before the watch waits.");
+        WatchRestarts = Registry.CreateCounter("collector_watch_restarts_total", "Watches started again, by reason (closed, failed, idle, expired).", "reason");
+        Relists = Registry.CreateCounter("collector_relists_total", "Full lists after the first, because the watch position expired (410).");
+        LastSuccessfulSend = Registry.CreateGauge("collector_last_successful_send_timestamp_seconds", "Unix time of the last accepted send.");
+        IsLeader = Registry.CreateGauge("collector_leader", "1 while this replica ships events (always 1 without leader election).");
     }
 
-    public CollectorRegistry Registry { get; }
+    public MetricsRegistry Registry { get; } = new();
 
     public Counter EventsObserved { get; }
 

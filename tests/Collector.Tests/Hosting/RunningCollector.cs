@@ -2,10 +2,6 @@ using Collector.Hosting;
 using Collector.Sending;
 using Collector.Settings;
 using k8s;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using TestSupport.Kubernetes;
 
 namespace Collector.Tests.Hosting;
@@ -13,10 +9,10 @@ namespace Collector.Tests.Hosting;
 /// <summary>A collector host in this process, wired to the Kubernetes API double and a sink.</summary>
 internal sealed class RunningCollector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly CollectorApp _app;
     private bool _stopped;
 
-    private RunningCollector(WebApplication app, Uri http)
+    private RunningCollector(CollectorApp app, Uri http)
     {
         _app = app;
         Http = new HttpClient { BaseAddress = http };
@@ -40,22 +36,25 @@ internal sealed class RunningCollector : IAsyncDisposable
 
     public static async Task<RunningCollector> StartAsync(KubernetesApiDouble api, CollectorSettings settings, IEnvelopeSink sink)
     {
-        var app = CollectorHost.Build(settings, new KubernetesClientConfiguration { Host = api.Host.ToString() }, sink, configureLogging: _ => { });
+        var app = CollectorHost.Build(settings, new KubernetesClientConfiguration { Host = api.Host.ToString() }, sink);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            .Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
-        return new RunningCollector(app, new Uri(address));
+        return new RunningCollector(app, new Uri("http://127.0.0.1:" + app.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/"));
     }
 
-    /// <summary>What SIGTERM does: the host stops, the service flushes.</summary>
-    public async Task StopAsync()
+    /// <summary>What SIGTERM does: the service flushes, then the host stops. Returns the exit code.</summary>
+    public async Task<int> StopAsync()
     {
-        if (!_stopped)
+        if (_stopped)
         {
-            _stopped = true;
-            await _app.StopAsync();
+            return await _app.Completion;
         }
+
+        _stopped = true;
+        return await _app.StopAsync();
     }
+
+    /// <summary>Completes with the exit code when the collector ended by itself (failure, leadership lost) or was stopped.</summary>
+    public Task<int> Completion => _app.Completion;
 
     public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 

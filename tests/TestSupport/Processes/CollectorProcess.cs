@@ -7,8 +7,9 @@ using TestSupport.Kubernetes;
 namespace TestSupport.Processes;
 
 /// <summary>
-/// The collector as a real process (<c>dotnet Collector.dll</c>, built next to the tests that reference the
-/// Collector project), configured only through its environment and a kubeconfig file, the way an operator
+/// The collector as a real process (<c>dotnet Collector.dll</c> from the Collector project's own build output,
+/// built by the tests' project reference; run from there so that it loads its own dependencies, not the test
+/// host's), configured only through its environment and a kubeconfig file, the way an operator
 /// runs it outside a cluster. <see cref="DisposeAsync"/> kills it without warning (SIGKILL: no flush, no
 /// shutdown hook), like an OOM kill or a node loss; <see cref="Terminate"/> sends SIGTERM as the kubelet does.
 /// </summary>
@@ -83,8 +84,18 @@ public sealed class CollectorProcess : IAsyncDisposable
             variables[key] = value;
         }
 
-        var process = FunctionProcess.Start("dotnet", variables, [Path.Combine(AppContext.BaseDirectory, "Collector.dll"), .. args]);
+        var process = FunctionProcess.Start("dotnet", variables, [CollectorAssembly(), .. args]);
         return new CollectorProcess(process, kubeconfig, port);
+    }
+
+    /// <summary>src/Collector/bin/&lt;configuration&gt;/&lt;tfm&gt;/Collector.dll, for the configuration the tests were built in.</summary>
+    private static string CollectorAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var path = Path.Combine(RepositoryRoot.Path, "src", "Collector", "bin", testOutput.Parent!.Name, testOutput.Name, "Collector.dll");
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException("The collector is not built: build the test project (it references src/Collector) first.", path);
     }
 
     /// <summary>Sends SIGTERM, as the kubelet does when the pod is deleted.</summary>

@@ -26,7 +26,8 @@ namespace TestSupport.Kubernetes;
 /// events when <c>allowWatchBookmarks</c> is set, ending normally after <c>timeoutSeconds</c>;</item>
 /// <item>injected faults (<see cref="WatchFault"/>): cut streams, silent streams, ERROR 410, HTTP 410/500;</item>
 /// <item>Leases with optimistic concurrency (a stale resourceVersion on update is 409 Conflict, creating an
-/// existing one is 409 AlreadyExists, a missing one is 404), enough for KubernetesClient's LeaderElector.</item>
+/// existing one is 409 AlreadyExists, a missing one is 404), enough for a leader elector; other clients'
+/// writes (<see cref="SetLease"/>, <see cref="UpdateLease"/>) and injected lease failures (<see cref="LeaseFault"/>).</item>
 /// </list>
 /// </summary>
 public sealed class KubernetesApiDouble : IAsyncDisposable
@@ -44,6 +45,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
     private long _resourceVersion = 1000;
     private long _compactedVersion;
     private long _nameSequence;
+    private int _leaseConflicts;
     private (long Version, List<KeyValuePair<string, string>> Items)? _listSnapshot;
 
     private KubernetesApiDouble(WebApplication app)
@@ -62,6 +64,15 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
 
     /// <summary>Oldest changes are compacted away automatically beyond this many (like etcd's compaction); null: never.</summary>
     public int? MaxHistory { get; set; }
+
+    /// <summary>
+    /// Consulted for every lease request before it is served: a status to answer instead (500 for an API
+    /// server in trouble, 409 for a lost race), or null to serve it normally.
+    /// </summary>
+    public Func<LeaseRequest, int?>? LeaseFault { get; set; }
+
+    /// <summary>How many lease writes were refused with 409 (stale resourceVersion, or the lease already exists).</summary>
+    public int LeaseConflicts => Volatile.Read(ref _leaseConflicts);
 
     /// <summary>The current resourceVersion.</summary>
     public string ResourceVersion
@@ -267,6 +278,36 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         lock (_gate)
         {
             return _leases.TryGetValue(Key(@namespace, name), out var lease) ? (JsonObject)lease.DeepClone() : null;
+        }
+    }
+
+    /// <summary>
+    /// Stores a lease the way another client might (kubectl apply, a client-go elector): created or
+    /// overwritten whatever resourceVersion it carries, then given a new one. Returns what is stored.
+    /// </summary>
+    public JsonObject SetLease(string @namespace, JsonObject lease)
+    {
+        lock (_gate)
+        {
+            var stored = (JsonObject)lease.DeepClone();
+            var metadata = (JsonObject)stored["metadata"]!;
+            var name = metadata["name"]!.GetValue<string>();
+            metadata["namespace"] = @namespace;
+            metadata["resourceVersion"] = Format(++_resourceVersion);
+            _leases[Key(@namespace, name)] = stored;
+            return (JsonObject)stored.DeepClone();
+        }
+    }
+
+    /// <summary>Changes a stored lease in place, as another client's update would (it gets a new resourceVersion).</summary>
+    public JsonObject UpdateLease(string @namespace, string name, Action<JsonObject> change)
+    {
+        lock (_gate)
+        {
+            var stored = _leases[Key(@namespace, name)];
+            change(stored);
+            stored["metadata"]!["resourceVersion"] = Format(++_resourceVersion);
+            return (JsonObject)stored.DeepClone();
         }
     }
 
@@ -674,8 +715,36 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers with the status <see cref="LeaseFault"/> asks for, if it asks for one.</summary>
+    private async Task<bool> FaultedAsync(HttpContext context, LeaseRequest request)
+    {
+        if (LeaseFault?.Invoke(request) is not { } status)
+        {
+            return false;
+        }
+
+        var reason = status switch
+        {
+            409 => "Conflict",
+            429 => "TooManyRequests",
+            500 => "InternalError",
+            503 => "ServiceUnavailable",
+            _ => "Failure",
+        };
+        await WriteStatusAsync(context, status, reason, "injected lease fault");
+        return true;
+    }
+
+    private static string? HolderOf(JsonObject lease) =>
+        lease["spec"] is JsonObject spec && spec["holderIdentity"] is JsonValue holder && holder.TryGetValue<string>(out var identity) ? identity : null;
+
     private async Task GetLeaseAsync(HttpContext context, string @namespace, string name)
     {
+        if (await FaultedAsync(context, new LeaseRequest("GET", @namespace, name, null)))
+        {
+            return;
+        }
+
         string? json;
         lock (_gate)
         {
@@ -702,12 +771,18 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             return;
         }
 
+        if (await FaultedAsync(context, new LeaseRequest("POST", @namespace, name, HolderOf(lease))))
+        {
+            return;
+        }
+
         string json;
         lock (_gate)
         {
             var key = Key(@namespace, name);
             if (_leases.ContainsKey(key))
             {
+                _leaseConflicts++;
                 json = "";
             }
             else
@@ -744,6 +819,11 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             return;
         }
 
+        if (await FaultedAsync(context, new LeaseRequest("PUT", @namespace, name, HolderOf(lease))))
+        {
+            return;
+        }
+
         int status;
         string json = "";
         lock (_gate)
@@ -756,6 +836,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             else if (metadata["resourceVersion"]?.GetValue<string>() != stored["metadata"]!["resourceVersion"]!.GetValue<string>())
             {
                 // Optimistic concurrency: someone else renewed or took the lease since this client read it.
+                _leaseConflicts++;
                 status = 409;
             }
             else

@@ -31,4 +31,11 @@ public static class EnvironmentVariables
     public const string HealthStallTimeout = "HEALTH_STALL_TIMEOUT";
     public const string DedupCapacity = "DEDUP_CAPACITY";
     public const string ShutdownTimeout = "SHUTDOWN_TIMEOUT";
+
+    // The AWS SDKs' standard variables, read by the SQS sink (docs/collector.md, "How it talks to SQS").
+    public const string AwsRegion = "AWS_REGION";
+    public const string AwsDefaultRegion = "AWS_DEFAULT_REGION";
+    public const string AwsEndpointUrl = "AWS_ENDPOINT_URL";
+    public const string AwsEndpointUrlSqs = "AWS_ENDPOINT_URL_SQS";
+    public const string AwsIgnoreConfiguredEndpointUrls = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 }

@@ -13,6 +13,7 @@ public sealed class CollectorHostTests(MotoFixture moto) : IAsyncLifetime
 {
     private readonly AmazonSQSClient _sqs = moto.CreateSqsClient();
     private readonly List<RunningCollector> _collectors = [];
+    private readonly List<SqsHttpSink> _sinks = [];
     private KubernetesApiDouble _api = null!;
     private QueueReader _queue = null!;
 
@@ -30,6 +31,11 @@ public sealed class CollectorHostTests(MotoFixture moto) : IAsyncLifetime
             await collector.DisposeAsync();
         }
 
+        foreach (var sink in _sinks)
+        {
+            sink.Dispose();
+        }
+
         await _api.DisposeAsync();
         _sqs.Dispose();
     }
@@ -38,7 +44,10 @@ public sealed class CollectorHostTests(MotoFixture moto) : IAsyncLifetime
     {
         var settings = RunningCollector.TestSettings(_queue.Url);
         settings = tune?.Invoke(settings) ?? settings;
-        var collector = await RunningCollector.StartAsync(_api, settings, new SqsEnvelopeSink(_sqs, _queue.Url));
+        // The collector's own sink, pointed at moto the way the process is: AWS_ENDPOINT_URL and AWS_REGION.
+        var sink = SqsHttpSink.Create(_queue.Url, moto.Server.Environment.ToDictionary(e => e.Key, e => (string?)e.Value), MotoFixture.Credentials, TimeProvider.System);
+        _sinks.Add(sink);
+        var collector = await RunningCollector.StartAsync(_api, settings, sink);
         _collectors.Add(collector);
         if (!settings.LeaderElection)
         {

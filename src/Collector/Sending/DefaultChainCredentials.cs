@@ -1,0 +1,27 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+
+namespace Collector.Sending;
+
+/// <summary>
+/// The AWS SDK's default credential chain (environment variables, web identity / IRSA, EKS Pod Identity and
+/// container credentials, profiles, instance metadata), found on first use rather than at construction.
+/// </summary>
+/// <remarks>
+/// Looking the chain up lazily keeps start-up free of network calls (instance metadata may take seconds to
+/// time out) and turns "no credentials yet" — a Pod Identity agent that is not answering — into a failed
+/// send that is retried with backoff, logged, and reflected in /healthz, instead of a crash loop. The SDK
+/// caches the provider it finds, and that provider caches and renews its keys before they expire, so asking
+/// on every request is cheap and never signs with expired keys.
+/// </remarks>
+public sealed class DefaultChainCredentials : AWSCredentials
+{
+    public override ImmutableCredentials GetCredentials() =>
+        DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentials();
+
+    public override async Task<ImmutableCredentials> GetCredentialsAsync()
+    {
+        var provider = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync();
+        return await provider.GetCredentialsAsync();
+    }
+}

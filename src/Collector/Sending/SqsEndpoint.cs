@@ -1,0 +1,121 @@
+using System.Buffers;
+using Collector.Settings;
+
+namespace Collector.Sending;
+
+/// <summary>
+/// Where SendMessageBatch requests go and which region signs them, resolved the way the AWS SDKs do it:
+/// the endpoint from <c>AWS_ENDPOINT_URL_SQS</c>, else <c>AWS_ENDPOINT_URL</c> (unless
+/// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true), else the regional endpoint; the region from
+/// <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>, else the queue URL's host.
+/// </summary>
+/// <param name="Url">The endpoint the requests are POSTed to.</param>
+/// <param name="Region">The SigV4 signing region.</param>
+public sealed record SqsEndpoint(Uri Url, string Region)
+{
+    private static readonly SearchValues<char> RegionLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
+
+    /// <summary>Resolves the endpoint and region, or throws <see cref="InvalidSettingsException"/> saying what to set.</summary>
+    public static SqsEndpoint Resolve(Uri queueUrl, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(queueUrl);
+        ArgumentNullException.ThrowIfNull(environment);
+        var errors = new List<string>();
+
+        var region = Get(environment, EnvironmentVariables.AwsRegion)
+            ?? Get(environment, EnvironmentVariables.AwsDefaultRegion)
+            ?? RegionOf(queueUrl.Host);
+        if (region is null)
+        {
+            errors.Add($"{EnvironmentVariables.AwsRegion} is required: the region cannot be told from {EnvironmentVariables.QueueUrl} '{queueUrl}' (its host is not sqs.<region>.amazonaws.com).");
+        }
+
+        Uri? endpoint = null;
+        if (!string.Equals(Get(environment, EnvironmentVariables.AwsIgnoreConfiguredEndpointUrls), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var name in (ReadOnlySpan<string>)[EnvironmentVariables.AwsEndpointUrlSqs, EnvironmentVariables.AwsEndpointUrl])
+            {
+                if (Get(environment, name) is not { } text)
+                {
+                    continue;
+                }
+
+                if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+                {
+                    errors.Add($"{name} must be an http(s) URL, got '{text}'.");
+                    endpoint = null;
+                }
+
+                break;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidSettingsException(errors);
+        }
+
+        return new SqsEndpoint(endpoint ?? RegionalEndpoint(region!), region!);
+    }
+
+    /// <summary>The public regional endpoint: <c>https://sqs.&lt;region&gt;.amazonaws.com</c> (<c>.com.cn</c> in China).</summary>
+    public static Uri RegionalEndpoint(string region)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
+        return new Uri($"https://sqs.{region}.{suffix}/");
+    }
+
+    /// <summary>
+    /// The region in a queue URL's host: <c>sqs.&lt;region&gt;.amazonaws.com[.cn]</c>, <c>sqs-fips.&lt;region&gt;...</c>,
+    /// a VPC endpoint's <c>vpce-....sqs.&lt;region&gt;.vpce.amazonaws.com</c>, or the legacy
+    /// <c>&lt;region&gt;.queue.amazonaws.com</c> and <c>queue.amazonaws.com</c> (us-east-1); null for any other host.
+    /// </summary>
+    public static string? RegionOf(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var labels = host.ToLowerInvariant().Split('.');
+        var amazon = Array.IndexOf(labels, "amazonaws");
+        if (amazon < 0)
+        {
+            return null;
+        }
+
+        for (var i = 0; i + 1 < amazon; i++)
+        {
+            if (labels[i] is "sqs" or "sqs-fips" && LooksLikeRegion(labels[i + 1]))
+            {
+                return labels[i + 1];
+            }
+        }
+
+        if (amazon >= 1 && labels[amazon - 1] == "queue")
+        {
+            if (amazon == 1)
+            {
+                return "us-east-1";
+            }
+
+            if (LooksLikeRegion(labels[amazon - 2]))
+            {
+                return labels[amazon - 2];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4: letters, dashes, a final number.</summary>
+    private static bool LooksLikeRegion(string label)
+    {
+        var dash = label.LastIndexOf('-');
+        return dash > 0
+            && dash < label.Length - 1
+            && char.IsAsciiLetterLower(label[0])
+            && !label.AsSpan(0, dash).ContainsAnyExcept(RegionLetters)
+            && !label.AsSpan(dash + 1).ContainsAnyExceptInRange('0', '9');
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
+        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+}

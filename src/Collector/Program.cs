@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
-using Amazon.SQS;
+using Amazon.Runtime;
+using Amazon.RuntimeDependencies;
+using Amazon.SecurityToken;
 using Collector.Hosting;
 using Collector.Sending;
 using Collector.Settings;
@@ -40,9 +42,25 @@ internal static class Program
             return 2;
         }
 
-        IEnvelopeSink sink = settings.DryRun
-            ? new ConsoleEnvelopeSink(Console.OpenStandardOutput())
-            : new SqsEnvelopeSink(new AmazonSQSClient(), settings.QueueUrl!);
+        // IRSA (a web identity token) exchanges the token with STS; under Native AOT the SDK cannot find the STS
+        // client by reflection, so it is registered here. Anonymous: that call is authenticated by the token.
+        GlobalRuntimeDependencyRegistry.Instance.RegisterSecurityTokenServiceClient(
+            context => new AmazonSecurityTokenServiceClient(new AnonymousAWSCredentials(), context.SecurityTokenServiceClientContextData.Region));
+
+        IEnvelopeSink sink;
+        try
+        {
+            sink = settings.DryRun
+                ? new ConsoleEnvelopeSink(Console.OpenStandardOutput())
+                : SqsHttpSink.Create(settings.QueueUrl!);
+        }
+        catch (InvalidSettingsException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+
+        using var disposeSink = sink as IDisposable;
 
         // JSON lines on stdout; with --dry-run stdout carries the envelopes, so the logs go to stderr.
         using var loggers = new JsonLoggerFactory(new JsonLoggerProvider(

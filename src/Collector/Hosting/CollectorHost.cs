@@ -1,4 +1,5 @@
 using Collector.Kubernetes;
+using Collector.Kubernetes.LeaderElection;
 using Collector.Observability;
 using Collector.Sending;
 using Collector.Settings;
@@ -32,7 +33,7 @@ public static class CollectorHost
         var metrics = new CollectorMetrics();
         var health = new HealthState(time, settings.HealthStallTimeout);
         var pipeline = new CollectorPipeline(new KubernetesEventApi(kubernetes), sink, settings, metrics, health, time, loggers);
-        var service = new CollectorService(pipeline, kubernetes, settings, metrics, health, time, loggers.CreateLogger<CollectorService>());
+        var service = new CollectorService(pipeline, new KubernetesLeaseApi(kubernetes), settings, metrics, health, time, loggers.CreateLogger<CollectorService>());
         return new CollectorApp(settings, service, kubernetes, metrics, health, time, loggers.CreateLogger<CollectorApp>());
     }
 }

@@ -1,8 +1,6 @@
+using Collector.Kubernetes.LeaderElection;
 using Collector.Observability;
 using Collector.Settings;
-using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
 
 namespace Collector.Hosting;
@@ -14,7 +12,7 @@ namespace Collector.Hosting;
 /// </summary>
 public sealed class CollectorService(
     CollectorPipeline pipeline,
-    IKubernetes kubernetes,
+    ILeaseApi leases,
     CollectorSettings settings,
     CollectorMetrics metrics,
     HealthState health,
@@ -57,13 +55,18 @@ public sealed class CollectorService(
     {
         var identity = settings.PodName;
         health.EnterStandby();
-        var lease = new LeaseLock(kubernetes, settings.PodNamespace, settings.LeaseName, identity);
-        using var elector = new LeaderElector(new LeaderElectionConfig(lease)
-        {
-            LeaseDuration = settings.LeaseDuration,
-            RenewDeadline = settings.LeaseRenewDeadline,
-            RetryPeriod = settings.LeaseRetryPeriod,
-        });
+        var elector = new LeaseElector(
+            leases,
+            new LeaseElectorOptions
+            {
+                Namespace = settings.PodNamespace,
+                Name = settings.LeaseName,
+                Identity = identity,
+                LeaseDuration = settings.LeaseDuration,
+                RenewDeadline = settings.LeaseRenewDeadline,
+                RetryPeriod = settings.LeaseRetryPeriod,
+            },
+            time);
         using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? shipping = null;
         elector.OnStartedLeading += () =>

@@ -13,14 +13,14 @@ namespace Collector.Packing;
 /// </summary>
 public static class EventTruncator
 {
-    private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Returns the event's JSON shrunk to at most <paramref name="maxBytes"/> UTF-8 bytes.</summary>
     public static byte[] Shrink(ReadOnlyMemory<byte> json, int maxBytes)
     {
         var node = JsonNode.Parse(json.Span) as JsonObject ?? throw new JsonException("An event is not a JSON object.");
         node[QueueContract.TruncatedProperty] = true;
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(node, Options);
+        var bytes = Serialize(node);
         while (bytes.Length > maxBytes)
         {
             var excess = bytes.Length - maxBytes;
@@ -45,9 +45,21 @@ public static class EventTruncator
                 throw new InvalidOperationException($"An event of {bytes.Length} bytes cannot be shrunk below {maxBytes} bytes.");
             }
 
-            bytes = JsonSerializer.SerializeToUtf8Bytes(node, Options);
+            bytes = Serialize(node);
         }
 
         return bytes;
+    }
+
+    // JsonNode.WriteTo rather than JsonSerializer: no reflection, so it stays Native AOT clean.
+    private static byte[] Serialize(JsonObject node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            node.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }

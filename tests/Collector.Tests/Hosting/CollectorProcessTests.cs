@@ -62,6 +62,47 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Main_WebIdentityTokenOnly_AssumesTheRoleThroughStsAndSends()
+    {
+        // IRSA: no keys in the environment, only a projected token and a role. The SDK exchanges the token with
+        // STS (moto here); under Native AOT this needs the STS client registered by Program.cs.
+        var queue = await QueueReader.CreateAsync(_sqs);
+        var token = Path.Combine(Path.GetTempPath(), "collector-token-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWtzLWhpc3Rvcnk6Y29sbGVjdG9yIn0.c2ln");
+        try
+        {
+            var environment = new Dictionary<string, string>(moto.Server.Environment)
+            {
+                ["QUEUE_URL"] = queue.Url.ToString(),
+                ["CLUSTER_NAME"] = "irsa-test",
+                ["FLUSH_INTERVAL"] = "100ms",
+                ["AWS_ROLE_ARN"] = "arn:aws:iam::" + MotoServer.AccountId + ":role/eks-history-collector",
+                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = token,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = token + ".none",
+                ["AWS_CONFIG_FILE"] = token + ".none",
+            };
+            environment.Remove("AWS_ACCESS_KEY_ID");
+            environment.Remove("AWS_SECRET_ACCESS_KEY");
+            await using var collector = CollectorProcess.Start(_api, environment);
+            var added = _api.AddEvent("default");
+
+            await WaitUntilAsync(
+                async () =>
+                {
+                    await queue.DrainAsync();
+                    return queue.HasLatest([added]);
+                },
+                "the event to arrive with credentials from the web identity",
+                collector);
+            Assert.Equal("irsa-test", queue.Envelopes[0]["clusterName"]!.GetValue<string>());
+        }
+        finally
+        {
+            File.Delete(token);
+        }
+    }
+
+    [Fact]
     public async Task Main_InvalidSettings_ExitsNonZeroNamingEachBadSetting()
     {
         await using var collector = CollectorProcess.Start(_api, new Dictionary<string, string>

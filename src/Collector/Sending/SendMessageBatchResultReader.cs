@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Collector.Packing;
+using Functions.Core.Aws;
 
 namespace Collector.Sending;
 
@@ -18,7 +18,7 @@ namespace Collector.Sending;
 internal static class SendMessageBatchResultReader
 {
     private const int Md5Length = 16;
-    private const int ErrorExcerptLength = 300;
+    private const string Answer = "The SQS answer";
 
     private enum Outcome : byte
     {
@@ -71,44 +71,8 @@ internal static class SendMessageBatchResultReader
     /// <summary>The exception for an error answer, naming the queue, the AWS error code and SQS's message.</summary>
     public static SqsRequestException ReadError(HttpStatusCode status, HttpResponseHeaders headers, ReadOnlySpan<byte> body, string queueUrl)
     {
-        var code = Header(headers, "X-Amzn-Errortype");
-        string? message = null;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-            {
-                while (Next(ref reader) == JsonTokenType.PropertyName)
-                {
-                    var name = reader.ValueSpan;
-                    Next(ref reader);
-                    if (reader.TokenType == JsonTokenType.String && (name.SequenceEqual("__type"u8) || name.SequenceEqual("code"u8)))
-                    {
-                        code ??= reader.GetString();
-                    }
-                    else if (reader.TokenType == JsonTokenType.String && (name.SequenceEqual("message"u8) || name.SequenceEqual("Message"u8)))
-                    {
-                        message ??= reader.GetString();
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: an XML error document (moto answers authentication failures that way) or a proxy's page.
-            var document = Encoding.UTF8.GetString(body);
-            code ??= Between(document, "<Code>", "</Code>");
-            message ??= Between(document, "<Message>", "</Message>") ?? Excerpt(document);
-        }
-
-        code = SanitizeCode(code) ?? "Unknown";
-        message ??= Excerpt(Encoding.UTF8.GetString(body));
-        var queryCode = Header(headers, "x-amzn-query-error") is { } query ? query.Split(';')[0] : null;
-        var requestId = Header(headers, "x-amzn-RequestId");
+        var (code, message, requestId) = AwsError.Read(headers, body);
+        var queryCode = AwsError.Header(headers, "x-amzn-query-error") is { } query ? query.Split(';')[0] : null;
         var description = string.Create(
             CultureInfo.InvariantCulture,
             $"SendMessageBatch to {queueUrl} failed: HTTP {(int)status} {code}{(queryCode is null || queryCode == code ? "" : $" ({queryCode})")}: {(message.Length == 0 ? "(no message)" : message)}");
@@ -231,66 +195,8 @@ internal static class SendMessageBatchResultReader
         _ => -1,
     };
 
-    /// <summary>The bare shape name: <c>com.amazonaws.sqs#QueueDoesNotExist:http://...</c> → <c>QueueDoesNotExist</c>.</summary>
-    private static string? SanitizeCode(string? code)
-    {
-        if (string.IsNullOrWhiteSpace(code))
-        {
-            return null;
-        }
+    private static JsonTokenType Next(ref Utf8JsonReader reader) => AwsJsonTokens.Next(ref reader, Answer);
 
-        var colon = code.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
-        {
-            code = code[..colon];
-        }
-
-        var hash = code.LastIndexOf('#');
-        return (hash >= 0 ? code[(hash + 1)..] : code).Trim();
-    }
-
-    private static string? Header(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string? Between(string text, string start, string end)
-    {
-        var from = text.IndexOf(start, StringComparison.Ordinal);
-        if (from < 0)
-        {
-            return null;
-        }
-
-        from += start.Length;
-        var to = text.IndexOf(end, from, StringComparison.Ordinal);
-        return to < 0 ? null : System.Net.WebUtility.HtmlDecode(text[from..to]);
-    }
-
-    private static string Excerpt(string text)
-    {
-        text = text.Trim();
-        return text.Length <= ErrorExcerptLength ? text : text[..ErrorExcerptLength] + "…";
-    }
-
-    private static JsonTokenType Next(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("The SQS answer ends early.");
-        }
-
-        return reader.TokenType;
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, bool current = false)
-    {
-        if (!current)
-        {
-            Next(ref reader);
-        }
-
-        if (reader.TokenType != type)
-        {
-            throw new JsonException($"The SQS answer has {reader.TokenType} where {type} was expected.");
-        }
-    }
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, bool current = false) =>
+        AwsJsonTokens.Expect(ref reader, type, Answer, current);
 }

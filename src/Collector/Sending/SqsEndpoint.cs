@@ -1,53 +1,44 @@
 using System.Buffers;
 using Collector.Settings;
+using Functions.Core.Aws;
+using Functions.Core.Configuration;
 
 namespace Collector.Sending;
 
 /// <summary>
-/// Where SendMessageBatch requests go and which region signs them, resolved the way the AWS SDKs do it:
-/// the endpoint from <c>AWS_ENDPOINT_URL_SQS</c>, else <c>AWS_ENDPOINT_URL</c> (unless
+/// Where SendMessageBatch requests go and which region signs them, resolved the way the AWS SDKs do it
+/// (<see cref="AwsEndpoint"/>): the endpoint from <c>AWS_ENDPOINT_URL_SQS</c>, else <c>AWS_ENDPOINT_URL</c> (unless
 /// <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS</c> is true), else the regional endpoint; the region from
 /// <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>, else the queue URL's host.
 /// </summary>
-/// <param name="Url">The endpoint the requests are POSTed to.</param>
-/// <param name="Region">The SigV4 signing region.</param>
-public sealed record SqsEndpoint(Uri Url, string Region)
+public static class SqsEndpoint
 {
     private static readonly SearchValues<char> RegionLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
 
     /// <summary>Resolves the endpoint and region, or throws <see cref="InvalidSettingsException"/> saying what to set.</summary>
-    public static SqsEndpoint Resolve(Uri queueUrl, IReadOnlyDictionary<string, string?> environment)
+    public static AwsEndpoint Resolve(Uri queueUrl, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Resolve(queueUrl, new Variables(environment));
+    }
+
+    /// <summary>As <see cref="Resolve(Uri, IReadOnlyDictionary{string, string?})"/>, reading <paramref name="environment"/>.</summary>
+    public static AwsEndpoint Resolve(Uri queueUrl, IEnvironmentVariables environment)
     {
         ArgumentNullException.ThrowIfNull(queueUrl);
         ArgumentNullException.ThrowIfNull(environment);
         var errors = new List<string>();
 
-        var region = Get(environment, EnvironmentVariables.AwsRegion)
-            ?? Get(environment, EnvironmentVariables.AwsDefaultRegion)
-            ?? RegionOf(queueUrl.Host);
+        var region = AwsEndpoint.RegionFrom(environment) ?? RegionOf(queueUrl.Host);
         if (region is null)
         {
             errors.Add($"{EnvironmentVariables.AwsRegion} is required: the region cannot be told from {EnvironmentVariables.QueueUrl} '{queueUrl}' (its host is not sqs.<region>.amazonaws.com).");
         }
 
-        Uri? endpoint = null;
-        if (!string.Equals(Get(environment, EnvironmentVariables.AwsIgnoreConfiguredEndpointUrls), "true", StringComparison.OrdinalIgnoreCase))
+        var endpoint = AwsEndpoint.ConfiguredUrl(AwsService.Sqs, environment, out _, out var problem);
+        if (problem is not null)
         {
-            foreach (var name in (ReadOnlySpan<string>)[EnvironmentVariables.AwsEndpointUrlSqs, EnvironmentVariables.AwsEndpointUrl])
-            {
-                if (Get(environment, name) is not { } text)
-                {
-                    continue;
-                }
-
-                if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-                {
-                    errors.Add($"{name} must be an http(s) URL, got '{text}'.");
-                    endpoint = null;
-                }
-
-                break;
-            }
+            errors.Add(problem);
         }
 
         if (errors.Count > 0)
@@ -55,15 +46,7 @@ public sealed record SqsEndpoint(Uri Url, string Region)
             throw new InvalidSettingsException(errors);
         }
 
-        return new SqsEndpoint(endpoint ?? RegionalEndpoint(region!), region!);
-    }
-
-    /// <summary>The public regional endpoint: <c>https://sqs.&lt;region&gt;.amazonaws.com</c> (<c>.com.cn</c> in China).</summary>
-    public static Uri RegionalEndpoint(string region)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(region);
-        var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
-        return new Uri($"https://sqs.{region}.{suffix}/");
+        return new AwsEndpoint(endpoint ?? AwsEndpoint.RegionalUrl(AwsService.Sqs, region!), region!);
     }
 
     /// <summary>
@@ -116,6 +99,9 @@ public sealed record SqsEndpoint(Uri Url, string Region)
             && !label.AsSpan(dash + 1).ContainsAnyExceptInRange('0', '9');
     }
 
-    private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
-        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    /// <summary>A dictionary in which a null value means "not set" (tests, tools).</summary>
+    private sealed class Variables(IReadOnlyDictionary<string, string?> values) : IEnvironmentVariables
+    {
+        public string? Get(string name) => values.TryGetValue(name, out var value) ? value : null;
+    }
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using Amazon.Runtime;
 using Collector.Packing;
-using Functions.Core.OpenSearch;
+using Functions.Core.Aws;
+using Functions.Core.Configuration;
 
 namespace Collector.Sending;
 
@@ -20,26 +20,17 @@ namespace Collector.Sending;
 /// </remarks>
 public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
 {
-    /// <summary>The SigV4 signing name of SQS.</summary>
-    public const string SigningService = "sqs";
+    private const string Operation = "SendMessageBatch";
 
     /// <summary>How long one request may take before it counts as failed (and is retried by the sender).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Connections are replaced this often so that a DNS change of the endpoint is followed.</summary>
-    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
-
-    private const string Target = "AmazonSQS.SendMessageBatch";
-    private const string ContentType = "application/x-amz-json-1.0";
-
     // A SendMessageBatch result is about 150 bytes per entry; anything near this is not SQS talking.
-    private const int MaxResponseBytes = 1024 * 1024;
+    private const int MaxResponseBytes = AwsJsonClient.MaxResponseBytes;
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly Uri _endpoint;
-    private readonly string _host;
-    private readonly string _region;
+    private readonly AwsEndpoint _endpoint;
     private readonly AWSCredentials _credentials;
     private readonly TimeProvider _time;
     private readonly string _queueUrl;
@@ -69,9 +60,7 @@ public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
         ArgumentNullException.ThrowIfNull(time);
         _http = http;
         _ownsHttp = ownsHttp;
-        _endpoint = endpoint;
-        _host = endpoint.Authority;
-        _region = region;
+        _endpoint = new AwsEndpoint(endpoint, region);
         _credentials = credentials;
         _time = time;
         _queueUrl = queueUrl.ToString();
@@ -79,45 +68,25 @@ public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
     }
 
     /// <summary>The endpoint requests go to.</summary>
-    public Uri Endpoint => _endpoint;
+    public Uri Endpoint => _endpoint.Url;
 
     /// <summary>The signing region.</summary>
-    public string Region => _region;
+    public string Region => _endpoint.Region;
 
     /// <summary>
     /// The collector's sink: endpoint and region from the process environment (<see cref="SqsEndpoint"/>),
     /// credentials from the AWS SDK's default chain, its own HttpClient.
     /// </summary>
     /// <exception cref="Settings.InvalidSettingsException">The region cannot be told, or an endpoint variable is not a URL.</exception>
-    public static SqsHttpSink Create(Uri queueUrl)
-    {
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in (ReadOnlySpan<string>)[
-            Settings.EnvironmentVariables.AwsRegion,
-            Settings.EnvironmentVariables.AwsDefaultRegion,
-            Settings.EnvironmentVariables.AwsEndpointUrl,
-            Settings.EnvironmentVariables.AwsEndpointUrlSqs,
-            Settings.EnvironmentVariables.AwsIgnoreConfiguredEndpointUrls])
-        {
-            environment[name] = Environment.GetEnvironmentVariable(name);
-        }
-
-        return Create(queueUrl, environment, new DefaultChainCredentials(), TimeProvider.System);
-    }
+    public static SqsHttpSink Create(Uri queueUrl) =>
+        Create(queueUrl, SqsEndpoint.Resolve(queueUrl, ProcessEnvironmentVariables.Instance), new DefaultChainCredentials(), TimeProvider.System);
 
     /// <summary>As <see cref="Create(Uri)"/>, with the environment, credentials and clock given.</summary>
-    public static SqsHttpSink Create(Uri queueUrl, IReadOnlyDictionary<string, string?> environment, AWSCredentials credentials, TimeProvider time)
-    {
-        var endpoint = SqsEndpoint.Resolve(queueUrl, environment);
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = ConnectionLifetime,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
-        var http = new HttpClient(handler, disposeHandler: true) { Timeout = RequestTimeout, MaxResponseContentBufferSize = MaxResponseBytes };
-        return new SqsHttpSink(http, ownsHttp: true, queueUrl, endpoint.Url, endpoint.Region, credentials, time);
-    }
+    public static SqsHttpSink Create(Uri queueUrl, IReadOnlyDictionary<string, string?> environment, AWSCredentials credentials, TimeProvider time) =>
+        Create(queueUrl, SqsEndpoint.Resolve(queueUrl, environment), credentials, time);
+
+    private static SqsHttpSink Create(Uri queueUrl, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time) =>
+        new(AwsJsonClient.CreateHttpClient(RequestTimeout), ownsHttp: true, queueUrl, endpoint.Url, endpoint.Region, credentials, time);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SendFailure>> SendBatchAsync(IReadOnlyList<Envelope> batch, CancellationToken cancellationToken)
@@ -133,7 +102,7 @@ public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
         {
             var body = _request.Write(batch);
             var keys = await _credentials.GetCredentialsAsync();
-            using var request = CreateSignedRequest(body, keys);
+            using var request = AwsJsonRequest.Create(AwsService.Sqs, _endpoint, Operation, body, keys, _time.GetUtcNow());
             // The whole answer is read within the client's timeout (a result is a few KiB).
             using var response = await _http.SendAsync(request, cancellationToken);
             await ReadResponseAsync(response, cancellationToken);
@@ -165,56 +134,6 @@ public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
         {
             _http.Dispose();
         }
-    }
-
-    private HttpRequestMessage CreateSignedRequest(ReadOnlyMemory<byte> body, ImmutableCredentials keys)
-    {
-        var amzDate = SigV4Signer.AmzDate(_time.GetUtcNow());
-        var payloadHash = SigV4Signer.PayloadHash(body.Span);
-
-        // Everything SQS reads to route and authorise the call is signed: the operation (x-amz-target) and
-        // the content type select what the body means.
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["content-type"] = ContentType,
-            ["host"] = _host,
-            ["x-amz-date"] = amzDate,
-            ["x-amz-target"] = Target,
-        };
-        if (!string.IsNullOrEmpty(keys.Token))
-        {
-            headers["x-amz-security-token"] = keys.Token;
-        }
-
-        var signature = SigV4Signer.Sign(
-            new SigV4Request
-            {
-                Method = "POST",
-                Path = _endpoint.AbsolutePath,
-                Query = _endpoint.Query,
-                Headers = headers,
-                PayloadHash = payloadHash,
-                AmzDate = amzDate,
-                Region = _region,
-                Service = SigningService,
-                AccessKey = keys.AccessKey,
-            },
-            keys.SecretKey);
-
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
-        request.Headers.Host = _host;
-        foreach (var (name, value) in headers)
-        {
-            if (name is not ("host" or "content-type"))
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
-        return request;
     }
 
     private async Task ReadResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)

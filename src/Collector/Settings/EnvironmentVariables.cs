@@ -32,10 +32,8 @@ public static class EnvironmentVariables
     public const string DedupCapacity = "DEDUP_CAPACITY";
     public const string ShutdownTimeout = "SHUTDOWN_TIMEOUT";
 
-    // The AWS SDKs' standard variables, read by the SQS sink (docs/collector.md, "How it talks to SQS").
+    // The AWS SDKs' standard variables (AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_SQS],
+    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) are read by Functions.Core's AwsEndpoint for the SQS sink
+    // (docs/collector.md, "How it talks to SQS"); this one is named in the sink's own error.
     public const string AwsRegion = "AWS_REGION";
-    public const string AwsDefaultRegion = "AWS_DEFAULT_REGION";
-    public const string AwsEndpointUrl = "AWS_ENDPOINT_URL";
-    public const string AwsEndpointUrlSqs = "AWS_ENDPOINT_URL_SQS";
-    public const string AwsIgnoreConfiguredEndpointUrls = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 }

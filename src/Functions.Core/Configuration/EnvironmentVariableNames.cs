@@ -44,4 +44,19 @@ public static class EnvironmentVariableNames
 
     /// <summary>The AWS region, set by Lambda and honoured by the AWS SDK.</summary>
     public const string Region = "AWS_REGION";
+
+    /// <summary>The region when <see cref="Region"/> is not set (the AWS CLI's older name).</summary>
+    public const string DefaultRegion = "AWS_DEFAULT_REGION";
+
+    /// <summary>An endpoint for every AWS service (an emulator, a proxy); a service's own variable wins.</summary>
+    public const string EndpointUrl = "AWS_ENDPOINT_URL";
+
+    /// <summary>
+    /// The start of a service's own endpoint variable: <c>AWS_ENDPOINT_URL_</c> + the service id in capitals
+    /// with underscores (<c>AWS_ENDPOINT_URL_SSM</c>, <c>AWS_ENDPOINT_URL_SQS</c>).
+    /// </summary>
+    public const string EndpointUrlPrefix = "AWS_ENDPOINT_URL_";
+
+    /// <summary><c>true</c> makes every configured endpoint variable ignored, as in the AWS SDKs.</summary>
+    public const string IgnoreConfiguredEndpointUrls = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 }

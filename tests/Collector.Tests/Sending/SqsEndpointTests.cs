@@ -1,5 +1,6 @@
 using Collector.Sending;
 using Collector.Settings;
+using Functions.Core.Aws;
 
 namespace Collector.Tests.Sending;
 
@@ -8,7 +9,7 @@ public sealed class SqsEndpointTests
 {
     private static readonly Uri QueueUrl = new("https://sqs.eu-west-1.amazonaws.com/123456789012/events");
 
-    private static SqsEndpoint Resolve(Uri queueUrl, params (string Name, string? Value)[] variables) =>
+    private static AwsEndpoint Resolve(Uri queueUrl, params (string Name, string? Value)[] variables) =>
         SqsEndpoint.Resolve(queueUrl, variables.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal));
 
     [Fact]

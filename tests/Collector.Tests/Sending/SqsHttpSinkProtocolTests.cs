@@ -10,6 +10,7 @@ using Collector.Settings;
 using Collector.Tests.Packing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using TestSupport.Aws;
 
 namespace Collector.Tests.Sending;
 
@@ -172,17 +173,5 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
         Assert.Equal(30, uids.Distinct().Count());
         Assert.Equal(30, metrics.EventsSent.Value);
         Assert.True(metrics.SendFailures.Value > 0);
-    }
-
-    /// <summary>A credentials provider whose keys change every time it is asked, like a refreshed role session.</summary>
-    private sealed class RotatingCredentials : AWSCredentials
-    {
-        private int _calls;
-
-        public override ImmutableCredentials GetCredentials()
-        {
-            var n = Interlocked.Increment(ref _calls);
-            return new ImmutableCredentials($"ASIA{n}", $"secret-{n}", $"token-{n}");
-        }
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Xml.Linq;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
@@ -20,6 +18,7 @@ namespace Collector.Tests.Sending;
 public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
 {
     private readonly AmazonSQSClient _sqs = moto.CreateSqsClient();
+    private readonly MotoAuthentication _authentication = new(moto.Server);
 
     public void Dispose() => _sqs.Dispose();
 
@@ -92,11 +91,11 @@ public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
     public async Task SendBatchAsync_RoleSessionCredentialsAndServerCheckingSignatures_Accepted()
     {
         var queueUrl = await CreateQueueAsync();
-        var session = await AssumeRoleAsync();
+        var session = await _authentication.AssumeRoleAsync("sqs:*");
         using var sink = Sink(queueUrl, session);
 
         IReadOnlyList<SendFailure> failures;
-        await using (await EnableAuthenticationAsync())
+        await using (await _authentication.EnableAsync())
         {
             failures = await sink.SendBatchAsync([new Envelope(HardBody(0), 1), new Envelope("{\"n\":1}"u8.ToArray(), 1)], CancellationToken.None);
         }
@@ -110,67 +109,16 @@ public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
     public async Task SendBatchAsync_WrongSecretKey_ThrowsSignatureDoesNotMatch()
     {
         var queueUrl = await CreateQueueAsync();
-        var session = (await AssumeRoleAsync()).GetCredentials();
+        var session = (await _authentication.AssumeRoleAsync("sqs:*")).GetCredentials();
         using var sink = Sink(queueUrl, new SessionAWSCredentials(session.AccessKey, "not-the-secret", session.Token));
 
         SqsRequestException error;
-        await using (await EnableAuthenticationAsync())
+        await using (await _authentication.EnableAsync())
         {
             error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync([new Envelope("{}"u8.ToArray(), 1)], CancellationToken.None));
         }
 
         Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);
         Assert.Contains(queueUrl.ToString(), error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// Makes moto check every request's signature and permissions until disposed. The server is shared by the
-    /// collection, whose tests run one at a time, and authentication is always switched off again.
-    /// </summary>
-    private async Task<IAsyncDisposable> EnableAuthenticationAsync()
-    {
-        await ResetAuthAsync("0");
-        return new Restore(() => ResetAuthAsync("inf"));
-    }
-
-    private async Task ResetAuthAsync(string initialNoAuthActionCount)
-    {
-        using var http = new HttpClient();
-        using var content = new StringContent(initialNoAuthActionCount);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-        using var response = await http.PostAsync(new Uri(moto.Server.Endpoint, "moto-api/reset-auth"), content);
-        response.EnsureSuccessStatusCode();
-    }
-
-    /// <summary>A role allowed to use SQS, and a session of it (ASIA key, secret, session token) from moto's STS.</summary>
-    private async Task<AWSCredentials> AssumeRoleAsync()
-    {
-        var role = "sink-" + Guid.NewGuid().ToString("N")[..12];
-        var trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}""";
-        var policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]}""";
-        var created = await QueryAsync("iam", "CreateRole", "2010-05-08", ("RoleName", role), ("AssumeRolePolicyDocument", trust));
-        await QueryAsync("iam", "PutRolePolicy", "2010-05-08", ("RoleName", role), ("PolicyName", "sqs"), ("PolicyDocument", policy));
-        var arn = created.Descendants().First(e => e.Name.LocalName == "Arn").Value;
-        var session = await QueryAsync("sts", "AssumeRole", "2011-06-15", ("RoleArn", arn), ("RoleSessionName", "collector"));
-        string Value(string name) => session.Descendants().First(e => e.Name.LocalName == name).Value;
-        return new SessionAWSCredentials(Value("AccessKeyId"), Value("SecretAccessKey"), Value("SessionToken"));
-    }
-
-    /// <summary>An IAM or STS call in the query protocol; moto routes it by the service in the credential scope.</summary>
-    private async Task<XDocument> QueryAsync(string service, string action, string version, params (string Name, string Value)[] parameters)
-    {
-        using var http = new HttpClient();
-        using var content = new FormUrlEncodedContent([new("Action", action), new("Version", version), .. parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, moto.Server.Endpoint) { Content = content };
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=testing/20250101/{MotoServer.Region}/{service}/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{service} {action}: {(int)response.StatusCode} {text}");
-        return XDocument.Parse(text);
-    }
-
-    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await restore();
     }
 }

@@ -1,13 +1,15 @@
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SQS;
+using Functions.Core.Aws;
+using Functions.Core.Configuration;
 using Xunit;
 
 namespace TestSupport.Moto;
 
 /// <summary>
-/// xunit fixture that owns one <see cref="MotoServer"/> for a test collection and hands out SDK
-/// clients already pointed at it.
+/// xunit fixture that owns one <see cref="MotoServer"/> for a test collection and hands out clients
+/// already pointed at it: the AWS SDK's (to seed and inspect state) and our own <see cref="AwsJsonClient"/>.
 /// </summary>
 public sealed class MotoFixture : IAsyncLifetime
 {
@@ -37,6 +39,13 @@ public sealed class MotoFixture : IAsyncLifetime
         ServiceURL = Server.Endpoint.ToString(),
         AuthenticationRegion = MotoServer.Region,
     });
+
+    /// <summary>
+    /// Our own JSON-protocol caller of <paramref name="service"/> (what the functions use), pointed at the emulator
+    /// through the same environment variables a published function gets.
+    /// </summary>
+    public AwsJsonClient CreateAwsJsonClient(AwsService service, AWSCredentials? credentials = null) =>
+        AwsJsonClient.Create(service, new DictionaryEnvironmentVariables(Server.Environment), credentials ?? Credentials, TimeProvider.System);
 
     /// <summary>An SQS client for the emulator.</summary>
     public AmazonSQSClient CreateSqsClient() => new(Credentials, new AmazonSQSConfig

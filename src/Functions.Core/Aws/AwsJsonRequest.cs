@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Amazon.Runtime;
+using Functions.Core.OpenSearch;
+
+namespace Functions.Core.Aws;
+
+/// <summary>
+/// Builds one request of the AWS JSON protocol (awsJson1_0 / awsJson1_1): a POST of the JSON body to the
+/// endpoint's root, the operation in <c>X-Amz-Target</c>, signed with SigV4. This is what the AWS SDKs send
+/// for SQS and SSM, without their per-call object model.
+/// </summary>
+public static class AwsJsonRequest
+{
+    /// <summary>Creates the signed request; the body is sent as given, not copied.</summary>
+    /// <param name="service">The service: signing name, target prefix and content type.</param>
+    /// <param name="endpoint">Where to POST and the signing region.</param>
+    /// <param name="operation">The operation, e.g. <c>GetParameters</c>.</param>
+    /// <param name="body">The request JSON, exactly as sent.</param>
+    /// <param name="keys">The credentials to sign with (a session token is sent when present).</param>
+    /// <param name="now">The signing time.</param>
+    public static HttpRequestMessage Create(AwsService service, AwsEndpoint endpoint, string operation, ReadOnlyMemory<byte> body, ImmutableCredentials keys, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        ArgumentNullException.ThrowIfNull(keys);
+        var url = endpoint.Url;
+        var host = url.Authority;
+        var amzDate = SigV4Signer.AmzDate(now);
+        var payloadHash = SigV4Signer.PayloadHash(body.Span);
+
+        // Everything the service reads to route and authorise the call is signed: the operation (x-amz-target)
+        // and the content type select what the body means.
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["content-type"] = service.ContentType,
+            ["host"] = host,
+            ["x-amz-date"] = amzDate,
+            ["x-amz-target"] = service.TargetPrefix + "." + operation,
+        };
+        if (!string.IsNullOrEmpty(keys.Token))
+        {
+            headers["x-amz-security-token"] = keys.Token;
+        }
+
+        var signature = SigV4Signer.Sign(
+            new SigV4Request
+            {
+                Method = "POST",
+                Path = url.AbsolutePath,
+                Query = url.Query,
+                Headers = headers,
+                PayloadHash = payloadHash,
+                AmzDate = amzDate,
+                Region = endpoint.Region,
+                Service = service.SigningName,
+                AccessKey = keys.AccessKey,
+            },
+            keys.SecretKey);
+
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(service.ContentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.Host = host;
+        foreach (var (name, value) in headers)
+        {
+            if (name is not ("host" or "content-type"))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        return request;
+    }
+}

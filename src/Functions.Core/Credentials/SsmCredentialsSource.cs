@@ -1,5 +1,4 @@
-using Amazon.SimpleSystemsManagement;
-using Amazon.SimpleSystemsManagement.Model;
+using Functions.Core.Aws;
 using Functions.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +8,21 @@ namespace Functions.Core.Credentials;
 /// Reads <c>&lt;prefix&gt;/host</c> (String), <c>&lt;prefix&gt;/user</c> and <c>&lt;prefix&gt;/password</c>
 /// (SecureString) with one <c>GetParameters</c> call with decryption, and caches them for the TTL.
 /// </summary>
+/// <remarks>
+/// The call goes through <see cref="AwsJsonClient"/>, not the AWS SDK's SSM client, whose initialization was
+/// most of a Native AOT function's init time (docs/performance.md). The retries the SDK made are made here:
+/// throttling up to <see cref="MaxThrottleRetries"/> times, a 5xx, a timeout or a broken connection up to
+/// <see cref="MaxTransientRetries"/> times, with capped, jittered exponential backoff.
+/// </remarks>
 public sealed partial class SsmCredentialsSource : ICredentialsSource
 {
-    private const int MaxThrottleRetries = 5;
-    private readonly IAmazonSimpleSystemsManagement _ssm;
+    /// <summary>How many times a throttled read is tried again.</summary>
+    public const int MaxThrottleRetries = 5;
+
+    /// <summary>How many times a read that failed on SSM's side or on the network is tried again (the SDKs' standard mode tries 3 times in all).</summary>
+    public const int MaxTransientRetries = 2;
+
+    private readonly AwsJsonClient _ssm;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
     private readonly ILogger _logger;
@@ -22,16 +32,22 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
     private DateTimeOffset _expires;
 
     /// <summary>Creates the source.</summary>
-    /// <param name="ssm">The SSM client.</param>
+    /// <param name="ssm">A client for SSM (<see cref="AwsService.Ssm"/>).</param>
     /// <param name="prefix">The parameter prefix.</param>
     /// <param name="ttl">How long values are reused.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="readLogin">False with SigV4: only <c>host</c> is read; no user or password is needed.</param>
-    public SsmCredentialsSource(IAmazonSimpleSystemsManagement ssm, string prefix, TimeSpan ttl, TimeProvider time, ILogger<SsmCredentialsSource> logger, bool readLogin = true)
+    public SsmCredentialsSource(AwsJsonClient ssm, string prefix, TimeSpan ttl, TimeProvider time, ILogger<SsmCredentialsSource> logger, bool readLogin = true)
     {
-        _readLogin = readLogin;
+        ArgumentNullException.ThrowIfNull(ssm);
         ArgumentNullException.ThrowIfNull(prefix);
+        if (ssm.Service != AwsService.Ssm)
+        {
+            throw new ArgumentException($"The client calls {ssm.Service}, not SSM.", nameof(ssm));
+        }
+
+        _readLogin = readLogin;
         _ssm = ssm;
         _ttl = ttl;
         _time = time;
@@ -104,26 +120,31 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
 
     private async Task<OpenSearchCredentials> ReadAsync(CancellationToken cancellationToken)
     {
-        var request = new GetParametersRequest
-        {
-            Names = _readLogin ? [HostParameter, UserParameter, PasswordParameter] : [HostParameter],
-            WithDecryption = true,
-        };
-        GetParametersResponse response;
+        var request = GetParametersCall.Request(_readLogin ? [HostParameter, UserParameter, PasswordParameter] : [HostParameter]);
+        GetParametersResult response;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 Reads++;
-                response = await _ssm.GetParametersAsync(request, cancellationToken);
+                response = await _ssm.InvokeAsync(GetParametersCall.Operation, request, GetParametersCall.Read, cancellationToken);
                 break;
             }
-            catch (AmazonSimpleSystemsManagementException ex) when (IsThrottling(ex) && attempt < MaxThrottleRetries)
+            catch (Exception ex) when (ShouldRetry(ex, attempt, cancellationToken) is { } throttled)
             {
-                // SSM's GetParameters quota is shared by the whole account; a cold start of many
-                // concurrent environments can exceed it. Back off and try again rather than fail init.
+                // SSM's GetParameters quota is shared by the whole account; a cold start of many concurrent
+                // environments can exceed it. A 5xx or a broken connection is usually gone a moment later.
+                // Back off and try again rather than fail init.
                 var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, attempt)) * (0.5 + (Random.Shared.NextDouble() / 2)));
-                LogThrottled(_logger, attempt + 1, delay.TotalMilliseconds);
+                if (throttled)
+                {
+                    LogThrottled(_logger, attempt + 1, delay.TotalMilliseconds);
+                }
+                else
+                {
+                    LogFailedRetrying(_logger, attempt + 1, ex.Message, delay.TotalMilliseconds);
+                }
+
                 await Task.Delay(delay, _time, cancellationToken);
             }
         }
@@ -135,7 +156,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
                 $"SSM parameter(s) not found: {string.Join(", ", missing)} (prefix '{Prefix}' from {EnvironmentVariableNames.SsmParameterPrefix} or /eksworkshop/<{EnvironmentVariableNames.ClusterName}>/opensearch). Create them: host as String, user and password as SecureString.");
         }
 
-        var values = (response.Parameters ?? []).ToDictionary(p => p.Name, p => p.Value ?? string.Empty, StringComparer.Ordinal);
+        var values = response.Values;
         var host = Required(values, HostParameter);
         var user = _readLogin ? Required(values, UserParameter) : string.Empty;
         var password = _readLogin ? Required(values, PasswordParameter) : string.Empty;
@@ -147,14 +168,21 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
         return _current;
     }
 
-    private static string Required(Dictionary<string, string> values, string name) =>
+    private static string Required(IReadOnlyDictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var value) && value.Length > 0
             ? value
             : throw new ConfigurationException(name, $"SSM parameter {name} is empty.");
 
-    private static bool IsThrottling(AmazonSimpleSystemsManagementException ex) =>
-        ex.ErrorCode is "ThrottlingException" or "TooManyUpdates" or "Throttling"
-        || ex.StatusCode == System.Net.HttpStatusCode.TooManyRequests;
+    /// <summary>True to retry as throttled, false to retry as failed, null not to retry.</summary>
+    private static bool? ShouldRetry(Exception ex, int attempt, CancellationToken cancellationToken) => ex switch
+    {
+        AwsServiceException { IsThrottling: true } when attempt < MaxThrottleRetries => true,
+        AwsServiceException { IsTransient: true } when attempt < MaxTransientRetries => false,
+        HttpRequestException when attempt < MaxTransientRetries => false,
+        // HttpClient reports its own timeout as a cancellation; ours is not retried.
+        TaskCanceledException when !cancellationToken.IsCancellationRequested && attempt < MaxTransientRetries => false,
+        _ => null,
+    };
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Read OpenSearch credentials from SSM prefix {Prefix}: endpoint {Endpoint}, user {User}")]
     private static partial void LogRead(ILogger logger, string prefix, string endpoint, string user);
@@ -164,4 +192,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "SSM GetParameters throttled (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogThrottled(ILogger logger, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "SSM GetParameters failed (attempt {Attempt}): {Error}; retrying in {DelayMs} ms")]
+    private static partial void LogFailedRetrying(ILogger logger, int attempt, string error, double delayMs);
 }

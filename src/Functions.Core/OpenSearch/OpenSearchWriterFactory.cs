@@ -1,5 +1,4 @@
-using Amazon.Runtime.Credentials;
-using Amazon.SimpleSystemsManagement;
+using Functions.Core.Aws;
 using Functions.Core.Configuration;
 using Functions.Core.Credentials;
 using Functions.Core.Runtime;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Core.OpenSearch;
 
 /// <summary>
-/// Builds a function's OpenSearch writer during init, the same way for both functions: the SSM client,
+/// Builds a function's OpenSearch writer during init, the same way for both functions: the SSM caller,
 /// the credentials (read once now, so a missing parameter is an init error that names it), the request
 /// authentication, one HttpClient and the index templates to install before the first write.
 /// </summary>
@@ -19,13 +18,14 @@ public static class OpenSearchWriterFactory
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(startup);
+        var awsCredentials = new DefaultChainCredentials();
         IRequestAuthenticator authenticator = settings.Auth == OpenSearchAuth.SigV4
-            ? new SigV4RequestAuthenticator(DefaultAWSCredentialsIdentityResolver.GetCredentials(), settings.SigningService, settings.Region, startup.Time)
+            ? new SigV4RequestAuthenticator(awsCredentials, settings.SigningService, settings.Region, startup.Time)
             : BasicRequestAuthenticator.Instance;
 
-        // The SDK client honours AWS_REGION and AWS_ENDPOINT_URL(_SSM), which is how tests point it at moto.
+        // AWS_REGION and AWS_ENDPOINT_URL(_SSM) as the SDKs read them; the latter is how tests point it at moto.
         var credentials = new SsmCredentialsSource(
-            new AmazonSimpleSystemsManagementClient(),
+            AwsJsonClient.Create(AwsService.Ssm, startup.Environment, awsCredentials, startup.Time),
             settings.SsmParameterPrefix,
             settings.CredentialsTtl,
             startup.Time,

@@ -1,3 +1,4 @@
+using Functions.Core.Aws;
 using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,30 +16,33 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
 {
     private readonly string _prefix = $"/eksworkshop/setup-{Guid.NewGuid():N}/opensearch";
     private SetupApiDouble _domain = null!;
-    private AmazonSimpleSystemsManagementClient _ssm = null!;
+    private AmazonSimpleSystemsManagementClient _seed = null!;
+    private AwsJsonClient _ssm = null!;
     private readonly StringWriter _output = new();
     private readonly HttpClient _http = new();
 
     public async Task InitializeAsync()
     {
         _domain = await SetupApiDouble.StartAsync();
-        _ssm = moto.CreateSsmClient();
+        _seed = moto.CreateSsmClient();
+        _ssm = moto.CreateAwsJsonClient(AwsService.Ssm);
     }
 
     public async Task DisposeAsync()
     {
         await _domain.DisposeAsync();
+        _seed.Dispose();
         _ssm.Dispose();
         _http.Dispose();
     }
 
     private async Task PutParametersAsync(string? password = SetupApiDouble.Password)
     {
-        await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/host", Type = ParameterType.String, Value = _domain.Endpoint.ToString() });
-        await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/user", Type = ParameterType.SecureString, Value = SetupApiDouble.User });
+        await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/host", Type = ParameterType.String, Value = _domain.Endpoint.ToString() });
+        await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/user", Type = ParameterType.SecureString, Value = SetupApiDouble.User });
         if (password is not null)
         {
-            await _ssm.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/password", Type = ParameterType.SecureString, Value = password });
+            await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/password", Type = ParameterType.SecureString, Value = password });
         }
     }
 

@@ -30,9 +30,17 @@ public sealed partial class SqsBatchHandler(
     ILogger<SqsBatchHandler> logger) : ILambdaHandler
 {
     // Reused by every invocation (Lambda runs one at a time per process): the documents of a batch are
-    // written into it once and sliced, never copied again.
+    // written into it once and sliced, never copied again; the bookkeeping below keeps its capacity.
     private readonly ArrayBufferWriter<byte> _sources = new(1024 * 1024);
     private readonly SqsBatchReader _reader = new();
+
+    // One document per (index, id): an event updated several times within a batch is written once, at
+    // its newest version, on behalf of every message that carried a copy. A document's first carrier
+    // is kept by position; the rare further ones in a list of (document, message).
+    private readonly List<BulkItem> _items = [];
+    private readonly List<int> _firstCarriers = [];
+    private readonly List<(int Item, int Message)> _otherCarriers = [];
+    private readonly Dictionary<(string Index, string Id), int> _slots = [];
 
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -62,14 +70,21 @@ public sealed partial class SqsBatchHandler(
         var failed = new bool[records.Count];
         var eventsReceived = 0;
 
-        // One document per (index, id): an event updated several times within a batch is written once, at
-        // its newest version, on behalf of every message that carried a copy.
-        var items = new List<BulkItem>();
-        var owners = new List<List<int>>();
-        var slots = new Dictionary<(string Index, string Id), int>();
+        var items = _items;
+        items.Clear();
+        _firstCarriers.Clear();
+        _otherCarriers.Clear();
+        _slots.Clear();
         for (var m = 0; m < records.Count; m++)
         {
             var record = records[m];
+            if (record.BodyProblem is not null)
+            {
+                failed[m] = true;
+                LogMalformed(logger, record.MessageId, record.BodyProblem);
+                continue;
+            }
+
             using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, defaultClusterName, out var problem);
             if (message is null)
             {
@@ -88,9 +103,9 @@ public sealed partial class SqsBatchHandler(
                     failed[m] = true;
                     LogBadEvent(logger, record.MessageId, position, eventProblem!);
                 }
-                else if (slots.TryGetValue((item.Index, item.Id), out var slot))
+                else if (_slots.TryGetValue((item.Index, item.Id), out var slot))
                 {
-                    owners[slot].Add(m);
+                    _otherCarriers.Add((slot, m));
                     if ((item.ExternalVersion ?? long.MaxValue) >= (items[slot].ExternalVersion ?? long.MinValue))
                     {
                         items[slot] = item;
@@ -98,9 +113,9 @@ public sealed partial class SqsBatchHandler(
                 }
                 else
                 {
-                    slots[(item.Index, item.Id)] = items.Count;
+                    _slots[(item.Index, item.Id)] = items.Count;
                     items.Add(item);
-                    owners.Add([m]);
+                    _firstCarriers.Add(m);
                 }
 
                 position++;
@@ -118,12 +133,13 @@ public sealed partial class SqsBatchHandler(
                 continue;
             }
 
-            foreach (var m in owners[i])
+            var carriers = Carriers(i);
+            foreach (var m in carriers)
             {
                 failed[m] = true;
             }
 
-            LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", owners[i].Select(m => records[m].MessageId)));
+            LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", carriers.Select(m => records[m].MessageId)));
         }
 
         var response = new SQSBatchResponse();
@@ -147,6 +163,21 @@ public sealed partial class SqsBatchHandler(
             .WriteTo(metricsOutput);
         LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, response.BatchItemFailures.Count);
         return response;
+    }
+
+    /// <summary>The messages that carried document <paramref name="item"/>, in batch order.</summary>
+    private List<int> Carriers(int item)
+    {
+        var carriers = new List<int> { _firstCarriers[item] };
+        foreach (var (other, message) in _otherCarriers)
+        {
+            if (other == item)
+            {
+                carriers.Add(message);
+            }
+        }
+
+        return carriers;
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Error, Message = "Message {MessageId} is malformed and will be retried, then dead-lettered: {Problem}")]

@@ -173,6 +173,18 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_PayloadWithAnInvalidEscapeInOneBody_FailsOnlyThatMessage()
+    {
+        var good = JsonSerializer.Serialize(Envelope("c", Event("a", 1)));
+        var payload = Encoding.UTF8.GetBytes($$"""{"Records":[{"messageId":"m0","body":{{good}}},{"messageId":"m1","body":"{\"kind\":\"Event\",\"message\":\"\x\"}"}]}""");
+
+        var response = await _handler.HandleAsync(payload, new TestLambdaContext(TimeSpan.FromSeconds(5)), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
+        Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
+    }
+
+    [Fact]
     public async Task HandleAsync_PublicSqsSample_FailsItsNonEventBodyByMessageId()
     {
         var payload = RepositoryRoot.Fixture("aws-lambda-dotnet_sqs-event.json");

@@ -7,7 +7,9 @@ namespace IndexerFunction.Messages;
 /// Reads an SQS event payload in one forward pass, unescaping each body straight into one reused UTF-8
 /// buffer. Deserializing to <see cref="Functions.Core.Events.Sqs.SQSEvent"/> would make every body a
 /// UTF-16 string (a 64 KiB message becomes a 128 KiB large-object allocation) only to encode it back;
-/// at 1,000 events per invocation that garbage cost more than the indexing.
+/// at 1,000 events per invocation that garbage cost more than the indexing. The bodies, nearly all of
+/// the payload, are not even tokenized by the reader: <see cref="JsonStringUnescaper"/> finds each one's
+/// end while unescaping it, and the reader resumes after it.
 /// </summary>
 public sealed class SqsBatchReader
 {
@@ -25,32 +27,34 @@ public sealed class SqsBatchReader
 
         var records = new List<SqsRecord>();
         var used = 0;
-        var reader = new Utf8JsonReader(payload);
-        Expect(ref reader, JsonTokenType.StartObject);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var position = new Position(payload);
+        Expect(ref position, JsonTokenType.StartObject);
+        while (position.Reader.Read() && position.Reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!reader.ValueTextEquals("Records"u8))
+            if (!position.Reader.ValueTextEquals("Records"u8))
             {
-                reader.Read();
-                reader.Skip();
+                position.Reader.Read();
+                position.Reader.Skip();
                 continue;
             }
 
-            Expect(ref reader, JsonTokenType.StartArray);
-            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            Expect(ref position, JsonTokenType.StartArray);
+            while (position.Reader.Read() && position.Reader.TokenType == JsonTokenType.StartObject)
             {
-                records.Add(ReadRecord(ref reader, ref used));
+                records.Add(ReadRecord(ref position, ref used));
             }
         }
 
         return records;
     }
 
-    private SqsRecord ReadRecord(ref Utf8JsonReader reader, ref int used)
+    private SqsRecord ReadRecord(ref Position position, ref int used)
     {
         string? id = null;
         string? cluster = null;
+        string? bodyProblem = null;
         var body = ReadOnlyMemory<byte>.Empty;
+        ref var reader = ref position.Reader;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("messageId"u8))
@@ -60,13 +64,26 @@ public sealed class SqsBatchReader
             }
             else if (reader.ValueTextEquals("body"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                // The reader stands just past the colon; the value follows after optional whitespace.
+                var rest = position.Payload[position.Offset..][(int)reader.BytesConsumed..];
+                var start = rest.IndexOfAnyExcept(" \t\r\n"u8);
+                if (start < 0 || rest[start] != '"')
                 {
-                    var length = CopyBody(ref reader, _bodies.AsSpan(used));
-                    body = _bodies.AsMemory(used, length);
-                    used += length;
+                    reader.Read(); // null, or not a string at all: no body
+                    reader.Skip();
+                    continue;
                 }
+
+                var read = JsonStringUnescaper.Unescape(rest[(start + 1)..], _bodies.AsSpan(used), out var length, out var problem);
+                if (read == 0)
+                {
+                    throw new JsonException($"The invocation payload is not an SQS event: a body string starting at byte {position.Offset + reader.BytesConsumed + start} has no end.");
+                }
+
+                body = _bodies.AsMemory(used, length);
+                used += length;
+                bodyProblem = problem is null ? null : $"the body is not a valid JSON string: {problem}";
+                position.SkipString(position.Offset + (int)reader.BytesConsumed + start + 1 + read);
             }
             else if (reader.ValueTextEquals("messageAttributes"u8))
             {
@@ -80,53 +97,7 @@ public sealed class SqsBatchReader
             }
         }
 
-        return new SqsRecord(id ?? throw new JsonException("An SQS record has no messageId."), body, cluster);
-    }
-
-    /// <summary>
-    /// The body's bytes, unescaped. A JSON body inside the event's JSON has an escape every few bytes
-    /// (each quote), and the reader's own unescaping goes byte by byte after the first one; this loop
-    /// jumps from backslash to backslash with a vectorized search and copies the runs between. The
-    /// reader has already validated the string, so every escape is well formed. \u escapes (rare:
-    /// control characters) are left to the reader, which knows surrogate pairs.
-    /// </summary>
-    private static int CopyBody(ref Utf8JsonReader reader, Span<byte> destination)
-    {
-        var source = reader.ValueSpan;
-        if (!reader.ValueIsEscaped)
-        {
-            source.CopyTo(destination);
-            return source.Length;
-        }
-
-        if (source.IndexOf("\\u"u8) >= 0)
-        {
-            return reader.CopyString(destination);
-        }
-
-        var written = 0;
-        while (true)
-        {
-            var backslash = source.IndexOf((byte)'\\');
-            if (backslash < 0)
-            {
-                source.CopyTo(destination[written..]);
-                return written + source.Length;
-            }
-
-            source[..backslash].CopyTo(destination[written..]);
-            written += backslash;
-            destination[written++] = source[backslash + 1] switch
-            {
-                (byte)'n' => (byte)'\n',
-                (byte)'r' => (byte)'\r',
-                (byte)'t' => (byte)'\t',
-                (byte)'b' => (byte)'\b',
-                (byte)'f' => (byte)'\f',
-                var c => c, // \" \\ \/
-            };
-            source = source[(backslash + 2)..];
-        }
+        return new SqsRecord(id ?? throw new JsonException("An SQS record has no messageId."), body, cluster, bodyProblem);
     }
 
     private static string? ReadClusterAttribute(ref Utf8JsonReader reader)
@@ -173,11 +144,32 @@ public sealed class SqsBatchReader
         return value;
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    private static void Expect(ref Position position, JsonTokenType type)
     {
-        if (!reader.Read() || reader.TokenType != type)
+        if (!position.Reader.Read() || position.Reader.TokenType != type)
         {
-            throw new JsonException($"The invocation payload is not an SQS event: expected {type} at byte {reader.BytesConsumed}.");
+            throw new JsonException($"The invocation payload is not an SQS event: expected {type} at byte {position.Offset + position.Reader.BytesConsumed}.");
+        }
+    }
+
+    /// <summary>The reader and where its span starts in the payload (it is recreated after each body).</summary>
+    private ref struct Position(ReadOnlySpan<byte> payload)
+    {
+        public readonly ReadOnlySpan<byte> Payload = payload;
+        public Utf8JsonReader Reader = new(payload);
+        public int Offset;
+
+        /// <summary>
+        /// Goes on after a string value the reader was not given (it stands after a property name): a new
+        /// reader over the rest of the payload, in the state the old one would reach by reading a string
+        /// there, which is the state it reaches by reading an empty one.
+        /// </summary>
+        public void SkipString(int end)
+        {
+            var afterString = new Utf8JsonReader("\"\""u8, isFinalBlock: false, Reader.CurrentState);
+            afterString.Read();
+            Reader = new Utf8JsonReader(Payload[end..], isFinalBlock: true, afterString.CurrentState);
+            Offset = end;
         }
     }
 }

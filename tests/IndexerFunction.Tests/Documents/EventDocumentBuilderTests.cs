@@ -114,6 +114,48 @@ public sealed class EventDocumentBuilderTests
     }
 
     [Fact]
+    public void TryBuild_NullTimestampsAndOursAmongCopiedMembers_KeepsTheEventsOrderAndFillsInPlace()
+    {
+        const string evt = """{"kind":"Event","lastTimestamp":null,"metadata":{"uid":"u","creationTimestamp":"2024-03-01T00:00:00Z"},"clusterName":"old","reason":"X","firstTimestamp":null,"@timestamp":"1999-01-01T00:00:00Z","eventTime":"2024-03-01T00:00:01.5Z","count":2}""";
+
+        var (_, doc) = Build(evt, cluster: "new");
+
+        Assert.Equal(
+            ["kind", "lastTimestamp", "metadata", "reason", "firstTimestamp", "eventTime", "count", "clusterName", "@timestamp"],
+            doc.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("2024-03-01T00:00:01.5Z", doc.GetProperty("firstTimestamp").GetString());
+        Assert.Equal("2024-03-01T00:00:01.5Z", doc.GetProperty("lastTimestamp").GetString());
+        Assert.Equal("2024-03-01T00:00:01.5Z", doc.GetProperty("@timestamp").GetString());
+        Assert.Equal("new", doc.GetProperty("clusterName").GetString());
+        Assert.Equal("u", doc.GetProperty("metadata").GetProperty("uid").GetString());
+    }
+
+    [Fact]
+    public void TryBuild_MemberNamesWrittenWithEscapes_AreRecognised()
+    {
+        const string evt = """{"metad\u0061ta":{"\u0075id":"u","creationTimestamp":"2024-03-01T00:00:00Z"},"lastTimest\u0061mp":null,"eventTime":"2024-03-02T00:00:00Z"}""";
+
+        var (item, doc) = Build(evt);
+
+        Assert.Equal("u", item.Id);
+        Assert.Equal("2024-03-02T00:00:00Z", doc.GetProperty("lastTimestamp").GetString());
+        Assert.Single(doc.EnumerateObject(), p => p.Name == "lastTimestamp");
+    }
+
+    [Fact]
+    public void TryBuild_PrettyPrintedEvent_IsOneLineWithTheSameContent()
+    {
+        using var compact = JsonDocument.Parse(Workshop);
+        var pretty = JsonSerializer.Serialize(compact.RootElement, new JsonSerializerOptions { WriteIndented = true });
+
+        var (item, doc) = Build(pretty);
+
+        Assert.DoesNotContain((byte)'\n', item.Source.ToArray());
+        Assert.Equal("scenario-c.178fa09ddad7c5e3", doc.GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("Deployment", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
+    }
+
+    [Fact]
     public void TryBuild_NonNumericResourceVersion_IndexesWithoutExternalVersion()
     {
         var (item, _) = Build("""{"metadata":{"uid":"u","resourceVersion":"abc-1","creationTimestamp":"2024-01-01T00:00:00Z"}}""");

@@ -8,6 +8,9 @@
 #   COLLECTOR_ENV="DOTNET_GCHeapHardLimit=0x2000000" bench/collector-soak.sh   # runtime settings for the collector only
 #     (not exported: a heap limit in the environment would also apply to `dotnet build`, which then runs out of memory)
 #   BUILD=jit bench/collector-soak.sh              # the JIT build (Collector.dll) instead of the Native AOT executable
+#   COLLECTOR_BIN=out/Collector bench/collector-soak.sh   # an executable already published (skips the publish)
+#   COLLECTOR_ENV="AWS_ENDPOINT_URL_SQS=http://127.0.0.1:9" bench/collector-soak.sh   # SQS down the whole time:
+#     every send fails, the buffer fills to BUFFER_CAPACITY and the watch waits; RSS shows the outage bound
 #
 # By default the collector is the Native AOT executable, as in the container image (`dotnet publish`, ~2 minutes).
 #
@@ -32,7 +35,9 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-if [ "$BUILD" = aot ]; then
+if [ -n "${COLLECTOR_BIN:-}" ]; then
+  collector_cmd=("$COLLECTOR_BIN")
+elif [ "$BUILD" = aot ]; then
   echo "publishing the Native AOT collector (Release)..." >&2
   dotnet publish -c Release -nologo -v q -o "$work/collector" "$root/src/Collector/Collector.csproj" >/dev/null
   collector_cmd=("$work/collector/Collector")

@@ -193,6 +193,8 @@ public sealed class EnvelopeSender(
             }
 
             metrics.SendFailures.Inc(failed.Count);
+            // While the sender retries, the buffer behind it fills: keep the gauge true during an outage.
+            metrics.BufferDepth.Set(input.CanCount ? input.Count : 0);
             var delay = Backoff.Delay(attempt++, settings.SendBackoffMax);
             if (error is not null)
             {

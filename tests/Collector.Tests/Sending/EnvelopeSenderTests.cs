@@ -61,7 +61,7 @@ public sealed class EnvelopeSenderTests
     public async Task RunAsync_SinkDown_BufferFillsWriterWaitsAndNothingIsLostAfterRecovery()
     {
         var sink = new RecordingSink { Down = true };
-        var (sender, buffer, _) = Create(sink, capacity: 50);
+        var (sender, buffer, metrics) = Create(sink, capacity: 50);
         var running = sender.RunAsync(CancellationToken.None);
 
         var writing = Task.Run(async () =>
@@ -78,6 +78,8 @@ public sealed class EnvelopeSenderTests
         // Held back, not dropped: the writer cannot finish while the queue is down.
         Assert.False(writing.IsCompleted);
         Assert.Empty(sink.Accepted);
+        // ...and /metrics shows the full buffer while the sender is stuck retrying (updated on each retry).
+        await WaitUntil(() => metrics.BufferDepth.Value == 50);
 
         sink.Down = false;
         await writing.WaitAsync(TimeSpan.FromSeconds(20));

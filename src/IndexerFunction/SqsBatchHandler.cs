@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Functions.Core.Events.Sqs;
@@ -103,19 +104,9 @@ public sealed partial class SqsBatchHandler(
                     failed[m] = true;
                     LogBadEvent(logger, record.MessageId, position, eventProblem!);
                 }
-                else if (_slots.TryGetValue((item.Index, item.Id), out var slot))
-                {
-                    _otherCarriers.Add((slot, m));
-                    if ((item.ExternalVersion ?? long.MaxValue) >= (items[slot].ExternalVersion ?? long.MinValue))
-                    {
-                        items[slot] = item;
-                    }
-                }
                 else
                 {
-                    _slots[(item.Index, item.Id)] = items.Count;
-                    items.Add(item);
-                    _firstCarriers.Add(m);
+                    Add(item, m);
                 }
 
                 position++;
@@ -163,6 +154,25 @@ public sealed partial class SqsBatchHandler(
             .WriteTo(metricsOutput);
         LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, response.BatchItemFailures.Count);
         return response;
+    }
+
+    /// <summary>Adds the document carried by message <paramref name="message"/>, or keeps the newer copy of one already added.</summary>
+    private void Add(BulkItem item, int message)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, (item.Index, item.Id), out var seen);
+        if (!seen)
+        {
+            slot = _items.Count;
+            _items.Add(item);
+            _firstCarriers.Add(message);
+            return;
+        }
+
+        _otherCarriers.Add((slot, message));
+        if ((item.ExternalVersion ?? long.MaxValue) >= (_items[slot].ExternalVersion ?? long.MinValue))
+        {
+            _items[slot] = item;
+        }
     }
 
     /// <summary>The messages that carried document <paramref name="item"/>, in batch order.</summary>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh clone: checks the emulators and tools it relies on, installs
 # the CDK CLI from npm, builds every project, publishes both functions as Native AOT `bootstrap`
-# executables (the process-level tests run them), then runs every test project.
+# executables and the collector as its Native AOT executable (the process-level tests run them), then runs
+# every test project.
 # Ends with one line `N passed, N failed` (plus `, N skipped` when any were skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,10 @@ for fn in IndexerFunction ControlPlaneLogsFunction; do
     ls -l "artifacts/publish/$fn/bootstrap"
   fi
 done
+
+step "Publishing the collector (Native AOT, linux-x64)"
+dotnet publish src/Collector -c Release -r linux-x64 -o artifacts/publish/Collector -nologo -clp:ErrorsOnly
+ls -l artifacts/publish/Collector/Collector
 
 step "Testing"
 set +e

@@ -103,6 +103,52 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PublishedAot_WithWebIdentity_ServesProbesSendsAndFlushesOnSigterm()
+    {
+        // The executable the image ships (Native AOT): what reflection-free code must get right is exercised
+        // here, not in the JIT build — STS for IRSA, the SQS JSON, the HTTP endpoint, signals.
+        var queue = await QueueReader.CreateAsync(_sqs);
+        var token = Path.Combine(Path.GetTempPath(), "collector-token-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWtzLWhpc3Rvcnk6Y29sbGVjdG9yIn0.c2ln");
+        try
+        {
+            var environment = new Dictionary<string, string>(moto.Server.Environment)
+            {
+                ["QUEUE_URL"] = queue.Url.ToString(),
+                ["CLUSTER_NAME"] = "aot-test",
+                ["FLUSH_INTERVAL"] = "10m",
+                ["AWS_ROLE_ARN"] = "arn:aws:iam::" + MotoServer.AccountId + ":role/eks-history-collector",
+                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = token,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = token + ".none",
+                ["AWS_CONFIG_FILE"] = token + ".none",
+            };
+            environment.Remove("AWS_ACCESS_KEY_ID");
+            environment.Remove("AWS_SECRET_ACCESS_KEY");
+            await using var collector = await CollectorProcess.StartPublishedAsync(_api, environment);
+            await WaitUntilAsync(collector.IsReadyAsync, "/readyz", collector);
+            var events = Enumerable.Range(0, 12).Select(_ => _api.AddEvent("default")).ToList();
+            _api.UpdateEvent("default", events[0]["metadata"]!["name"]!.GetValue<string>(), "Back-off pulling image");
+            await WaitUntilAsync(async () => (await collector.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Contains("collector_events_observed_total{type=\"MODIFIED\"} 1", StringComparison.Ordinal), "the events to be observed", collector);
+            using var health = await collector.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+
+            // Everything is still waiting for the 10-minute flush: SIGTERM must send it before exiting.
+            collector.Terminate();
+            var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(0, exitCode);
+            await queue.DrainAsync();
+            Assert.True(queue.HasLatest(_api.Events.Values), $"queue held {queue.Events.Count} events");
+            Assert.All(queue.Envelopes, e => Assert.Equal("aot-test", e["clusterName"]!.GetValue<string>()));
+            Assert.Contains(collector.StandardOutput, l => l.Contains("\"eventId\":1", StringComparison.Ordinal) && l.Contains("aot-test", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(token);
+        }
+    }
+
+    [Fact]
     public async Task Main_InvalidSettings_ExitsNonZeroNamingEachBadSetting()
     {
         await using var collector = CollectorProcess.Start(_api, new Dictionary<string, string>

@@ -48,7 +48,18 @@ public sealed class CollectorProcess : IAsyncDisposable
     public static CollectorProcess Start(KubernetesApiDouble? api, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Start(api?.Host.ToString() ?? "http://127.0.0.1:1", environment, args);
 
-    private static CollectorProcess Start(string apiServer, IReadOnlyDictionary<string, string> environment, string[] args)
+    /// <summary>
+    /// Starts the Native AOT executable, as the container image runs it (published into
+    /// artifacts/publish/Collector, see <see cref="PublishedFunction"/>), against the double.
+    /// </summary>
+    public static async Task<CollectorProcess> StartPublishedAsync(KubernetesApiDouble api, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var executable = await PublishedFunction.EnsureAsync("Collector", "Collector");
+        return Start(api.Host.ToString(), environment, args, executable);
+    }
+
+    private static CollectorProcess Start(string apiServer, IReadOnlyDictionary<string, string> environment, string[] args, string? executable = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var kubeconfig = Path.Combine(Path.GetTempPath(), "collector-kubeconfig-" + Guid.NewGuid().ToString("N") + ".yaml");
@@ -84,7 +95,9 @@ public sealed class CollectorProcess : IAsyncDisposable
             variables[key] = value;
         }
 
-        var process = FunctionProcess.Start("dotnet", variables, [CollectorAssembly(), .. args]);
+        var process = executable is null
+            ? FunctionProcess.Start("dotnet", variables, [CollectorAssembly(), .. args])
+            : FunctionProcess.Start(executable, variables, args);
         return new CollectorProcess(process, kubeconfig, port);
     }
 

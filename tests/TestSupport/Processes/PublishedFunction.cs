@@ -14,11 +14,14 @@ public static class PublishedFunction
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     /// <summary>Path of the function's bootstrap, publishing it first if needed.</summary>
-    public static async Task<string> EnsureAsync(string function)
+    public static Task<string> EnsureAsync(string function) => EnsureAsync(function, "bootstrap");
+
+    /// <summary>Path of the Native AOT executable <paramref name="executable"/> of src/<paramref name="function"/> (a function or the collector), publishing it first if needed.</summary>
+    public static async Task<string> EnsureAsync(string function, string executable)
     {
         var root = RepositoryRoot.Path;
         var output = Path.Combine(root, "artifacts", "publish", function);
-        var bootstrap = Path.Combine(output, "bootstrap");
+        var bootstrap = Path.Combine(output, executable);
         await Gate.WaitAsync();
         try
         {

@@ -170,24 +170,33 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
         var a = Start(Options("collector-a"));
         await a.Leading.Task.WaitAsync(Patience);
 
-        // Another client annotates the lease more often than the leader renews: most renewals meet a 409.
-        for (var i = 0; i < 20; i++)
+        // Another client annotates the lease between the leader's read and its write, on every other renewal
+        // (three times): each of those renewals meets a real 409 from the stale resourceVersion.
+        var puts = 0;
+        _api.LeaseFault = request =>
         {
-            var touch = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _api.UpdateLease(Namespace, LeaseName, lease => lease["metadata"]!["annotations"] = new JsonObject { ["example.com/touched"] = touch });
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+            if (request is { Method: "PUT", HolderIdentity: "collector-a" })
+            {
+                var put = Interlocked.Increment(ref puts);
+                if (put <= 6 && put % 2 == 1)
+                {
+                    var touch = put.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    _api.UpdateLease(Namespace, LeaseName, lease => lease["metadata"]!["annotations"] = new JsonObject { ["example.com/touched"] = touch });
+                }
+            }
 
-        var renewed = Spec()["renewTime"]!.GetValue<string>();
-        await WaitUntilAsync(() => Spec()["renewTime"]!.GetValue<string>() != renewed);
+            return null;
+        };
 
-        Assert.True(_api.LeaseConflicts > 0, "no renewal met a conflict");
+        await WaitUntilAsync(() => Volatile.Read(ref puts) >= 8);
+
+        Assert.Equal(3, _api.LeaseConflicts);
         Assert.True(a.Elector.IsLeader);
         Assert.False(a.Running.IsCompleted);
         Assert.Empty(a.Errors);
         var lease = _api.GetLease(Namespace, LeaseName)!;
         Assert.Equal("collector-a", lease["spec"]!["holderIdentity"]!.GetValue<string>());
-        Assert.Equal("19", lease["metadata"]!["annotations"]!["example.com/touched"]!.GetValue<string>());
+        Assert.Equal("5", lease["metadata"]!["annotations"]!["example.com/touched"]!.GetValue<string>());
     }
 
     [Fact]

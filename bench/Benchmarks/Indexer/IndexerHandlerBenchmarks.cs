@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Functions.Core.Credentials;
 using Functions.Core.Logging;
@@ -44,7 +43,7 @@ public class IndexerHandlerBenchmarks
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "bench", new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
-        _payload = JsonSerializer.SerializeToUtf8Bytes(SampleEvents.Batch(messages: 10, perMessage: 100));
+        _payload = SampleEvents.Payload(messages: 10, perMessage: 100);
         _context = new TestLambdaContext(TimeSpan.FromDays(1));
 
         // A benchmark that measures failing work measures nothing: check the invocation stores everything.

@@ -61,28 +61,42 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
         Assert.Equal("sigterm-test", Assert.Single(queue.Envelopes)["clusterName"]!.GetValue<string>());
     }
 
+    /// <summary>A projected service-account token as IRSA mounts it (moto's STS does not verify it).</summary>
+    private static async Task<string> WriteWebIdentityTokenAsync()
+    {
+        var token = Path.Combine(Path.GetTempPath(), "collector-token-" + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWtzLWhpc3Rvcnk6Y29sbGVjdG9yIn0.c2ln");
+        return token;
+    }
+
+    /// <summary>IRSA's environment: a role and a token file, no keys, and no profile files to fall back on.</summary>
+    private Dictionary<string, string> WebIdentityEnvironment(QueueReader queue, string clusterName, string flushInterval, string token)
+    {
+        var environment = new Dictionary<string, string>(moto.Server.Environment)
+        {
+            ["QUEUE_URL"] = queue.Url.ToString(),
+            ["CLUSTER_NAME"] = clusterName,
+            ["FLUSH_INTERVAL"] = flushInterval,
+            ["AWS_ROLE_ARN"] = "arn:aws:iam::" + MotoServer.AccountId + ":role/eks-history-collector",
+            ["AWS_WEB_IDENTITY_TOKEN_FILE"] = token,
+            ["AWS_SHARED_CREDENTIALS_FILE"] = token + ".none",
+            ["AWS_CONFIG_FILE"] = token + ".none",
+        };
+        environment.Remove("AWS_ACCESS_KEY_ID");
+        environment.Remove("AWS_SECRET_ACCESS_KEY");
+        return environment;
+    }
+
     [Fact]
     public async Task Main_WebIdentityTokenOnly_AssumesTheRoleThroughStsAndSends()
     {
         // IRSA: no keys in the environment, only a projected token and a role. The SDK exchanges the token with
         // STS (moto here); under Native AOT this needs the STS client registered by Program.cs.
         var queue = await QueueReader.CreateAsync(_sqs);
-        var token = Path.Combine(Path.GetTempPath(), "collector-token-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWtzLWhpc3Rvcnk6Y29sbGVjdG9yIn0.c2ln");
+        var token = await WriteWebIdentityTokenAsync();
         try
         {
-            var environment = new Dictionary<string, string>(moto.Server.Environment)
-            {
-                ["QUEUE_URL"] = queue.Url.ToString(),
-                ["CLUSTER_NAME"] = "irsa-test",
-                ["FLUSH_INTERVAL"] = "100ms",
-                ["AWS_ROLE_ARN"] = "arn:aws:iam::" + MotoServer.AccountId + ":role/eks-history-collector",
-                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = token,
-                ["AWS_SHARED_CREDENTIALS_FILE"] = token + ".none",
-                ["AWS_CONFIG_FILE"] = token + ".none",
-            };
-            environment.Remove("AWS_ACCESS_KEY_ID");
-            environment.Remove("AWS_SECRET_ACCESS_KEY");
+            var environment = WebIdentityEnvironment(queue, "irsa-test", "100ms", token);
             await using var collector = CollectorProcess.Start(_api, environment);
             var added = _api.AddEvent("default");
 
@@ -108,22 +122,10 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
         // The executable the image ships (Native AOT): what reflection-free code must get right is exercised
         // here, not in the JIT build — STS for IRSA, the SQS JSON, the HTTP endpoint, signals.
         var queue = await QueueReader.CreateAsync(_sqs);
-        var token = Path.Combine(Path.GetTempPath(), "collector-token-" + Guid.NewGuid().ToString("N"));
-        await File.WriteAllTextAsync(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZWtzLWhpc3Rvcnk6Y29sbGVjdG9yIn0.c2ln");
+        var token = await WriteWebIdentityTokenAsync();
         try
         {
-            var environment = new Dictionary<string, string>(moto.Server.Environment)
-            {
-                ["QUEUE_URL"] = queue.Url.ToString(),
-                ["CLUSTER_NAME"] = "aot-test",
-                ["FLUSH_INTERVAL"] = "10m",
-                ["AWS_ROLE_ARN"] = "arn:aws:iam::" + MotoServer.AccountId + ":role/eks-history-collector",
-                ["AWS_WEB_IDENTITY_TOKEN_FILE"] = token,
-                ["AWS_SHARED_CREDENTIALS_FILE"] = token + ".none",
-                ["AWS_CONFIG_FILE"] = token + ".none",
-            };
-            environment.Remove("AWS_ACCESS_KEY_ID");
-            environment.Remove("AWS_SECRET_ACCESS_KEY");
+            var environment = WebIdentityEnvironment(queue, "aot-test", "10m", token);
             await using var collector = await CollectorProcess.StartPublishedAsync(_api, environment);
             await WaitUntilAsync(collector.IsReadyAsync, "/readyz", collector);
             var events = Enumerable.Range(0, 12).Select(_ => _api.AddEvent("default")).ToList();

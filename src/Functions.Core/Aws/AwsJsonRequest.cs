@@ -24,53 +24,24 @@ public static class AwsJsonRequest
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrWhiteSpace(operation);
         ArgumentNullException.ThrowIfNull(keys);
-        var url = endpoint.Url;
-        var host = url.Authority;
-        var amzDate = SigV4Signer.AmzDate(now);
-        var payloadHash = SigV4Signer.PayloadHash(body.Span);
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(service.ContentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
 
         // Everything the service reads to route and authorise the call is signed: the operation (x-amz-target)
         // and the content type select what the body means.
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["content-type"] = service.ContentType,
-            ["host"] = host,
-            ["x-amz-date"] = amzDate,
-            ["x-amz-target"] = service.TargetPrefix + "." + operation,
-        };
-        if (!string.IsNullOrEmpty(keys.Token))
-        {
-            headers["x-amz-security-token"] = keys.Token;
-        }
-
-        var signature = SigV4Signer.Sign(
-            new SigV4Request
+        SigV4HttpRequest.Sign(
+            request,
+            body.Span,
+            keys,
+            endpoint.Region,
+            service.SigningName,
+            now,
+            new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                Method = "POST",
-                Path = url.AbsolutePath,
-                Query = url.Query,
-                Headers = headers,
-                PayloadHash = payloadHash,
-                AmzDate = amzDate,
-                Region = endpoint.Region,
-                Service = service.SigningName,
-                AccessKey = keys.AccessKey,
-            },
-            keys.SecretKey);
-
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(service.ContentType);
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Host = host;
-        foreach (var (name, value) in headers)
-        {
-            if (name is not ("host" or "content-type"))
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+                ["content-type"] = service.ContentType,
+                ["x-amz-target"] = service.TargetPrefix + "." + operation,
+            });
         return request;
     }
 }

@@ -35,45 +35,7 @@ public sealed class SigV4RequestAuthenticator(AWSCredentials credentials, string
         var keys = await credentials.GetCredentialsAsync();
         var region = RegionOf(uri.Host) ?? defaultRegion
             ?? throw new InvalidOperationException($"Cannot tell the region of {uri.Host} for SigV4: set AWS_REGION.");
-        var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
-        var amzDate = SigV4Signer.AmzDate(time.GetUtcNow());
-        var payloadHash = SigV4Signer.PayloadHash(body.Span);
-        var headers = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["host"] = host,
-            ["x-amz-date"] = amzDate,
-            ["x-amz-content-sha256"] = payloadHash,
-        };
-        if (!string.IsNullOrEmpty(keys.Token))
-        {
-            headers["x-amz-security-token"] = keys.Token;
-        }
-
-        var signature = SigV4Signer.Sign(
-            new SigV4Request
-            {
-                Method = request.Method.Method,
-                Path = uri.AbsolutePath,
-                Query = uri.Query,
-                Headers = headers,
-                PayloadHash = payloadHash,
-                AmzDate = amzDate,
-                Region = region,
-                Service = Service,
-                AccessKey = keys.AccessKey,
-            },
-            keys.SecretKey);
-
-        request.Headers.Host = host;
-        foreach (var (name, value) in headers)
-        {
-            if (name != "host")
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        SigV4HttpRequest.Sign(request, body.Span, keys, region, Service, time.GetUtcNow(), sendPayloadHash: true);
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public sealed class IamPolicyTests(DefaultPipelineFixture fixture) : IClassFixtu
             ? many.EnumerateArray().Select(a => a.GetString()!)
             : [statement.GetProperty("Action").GetString()!];
 
-    private static IReadOnlyList<JsonElement> PolicyStatementsOfRoleOf(SynthesizedPipeline pipeline, string functionId)
+    internal static IReadOnlyList<JsonElement> PolicyStatementsOfRoleOf(SynthesizedPipeline pipeline, string functionId)
     {
         var roleId = pipeline.Json.GetProperty("Resources").GetProperty(functionId).GetProperty("Properties")
             .GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString();

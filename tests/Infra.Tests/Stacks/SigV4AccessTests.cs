@@ -7,17 +7,6 @@ public sealed class SigV4AccessTests
 {
     private const string DomainArn = "arn:aws:es:us-east-1:123456789012:domain/history";
 
-    private static List<JsonElement> FunctionStatements(SynthesizedPipeline pipeline, string functionId)
-    {
-        var roleId = pipeline.Json.GetProperty("Resources").GetProperty(functionId).GetProperty("Properties")
-            .GetProperty("Role").GetProperty("Fn::GetAtt")[0].GetString();
-        return pipeline.Resources("AWS::IAM::Policy").Values
-            .Select(p => p.GetProperty("Properties"))
-            .Where(p => p.GetProperty("Roles").EnumerateArray().Any(r => r.GetProperty("Ref").GetString() == roleId))
-            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray())
-            .ToList();
-    }
-
     [Fact]
     public void Functions_SigV4ToADomain_SignAndMayOnlyCallThatDomainAndReadTheHost()
     {
@@ -32,7 +21,7 @@ public sealed class SigV4AccessTests
             Assert.Equal("sigv4", variables.GetProperty("OPENSEARCH_AUTH").GetString());
             Assert.Equal("es", variables.GetProperty("OPENSEARCH_SERVICE").GetString());
 
-            var statements = FunctionStatements(pipeline, id);
+            var statements = IamPolicyTests.PolicyStatementsOfRoleOf(pipeline, id);
             var ssm = Assert.Single(statements, s => IamPolicyTests.Actions(s).Contains("ssm:GetParameters"));
             // One resource: CDK writes it as a single value, not a list.
             var resource = ssm.GetProperty("Resource");
@@ -55,7 +44,7 @@ public sealed class SigV4AccessTests
             ["openSearchService"] = "aoss",
             ["openSearchResourceArn"] = collection,
         });
-        var statement = Assert.Single(FunctionStatements(pipeline, "IndexerFunction"), s => IamPolicyTests.Actions(s).Contains("aoss:APIAccessAll"));
+        var statement = Assert.Single(IamPolicyTests.PolicyStatementsOfRoleOf(pipeline, "IndexerFunction"), s => IamPolicyTests.Actions(s).Contains("aoss:APIAccessAll"));
         Assert.Equal(collection, statement.GetProperty("Resource").GetString());
         Assert.Equal("aoss", pipeline.Json.GetProperty("Resources").GetProperty("IndexerFunction").GetProperty("Properties")
             .GetProperty("Environment").GetProperty("Variables").GetProperty("OPENSEARCH_SERVICE").GetString());

@@ -30,7 +30,7 @@ public static class FunctionCode
             return Code.FromAsset(directory);
         }
 
-        var runtimeIdentifier = settings.Arm64 ? "linux-arm64" : "linux-x64";
+        var runtimeIdentifier = settings.Architecture.RuntimeIdentifier;
         return Code.FromAsset(RepositoryLayout.Path("src"), new Amazon.CDK.AWS.S3.Assets.AssetOptions
         {
             Exclude = SourceExcludes,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Infra.Collector;
+using Infra.Settings;
 
 namespace Infra.Tests.Stacks;
 
@@ -67,5 +68,59 @@ public sealed class ArchitectureTests
             ["collectorImage"] = "123456789012.dkr.ecr.us-east-1.amazonaws.com/collector:1",
         });
         Assert.Equal(["amd64", "arm64"], NodeArchitectures(pipeline.ManifestPath));
+    }
+
+    [Theory]
+    [InlineData("x86_64", "linux-x64")]
+    [InlineData("arm64", "linux-arm64")]
+    public void Synth_PrebuiltDirectoryWithoutBootstrap_NamesThePublishForTheChosenArchitecture(string architecture, string runtime)
+    {
+        var empty = Directory.CreateTempSubdirectory("prebuilt-empty-").FullName;
+        try
+        {
+            var ex = Assert.Throws<SettingsException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
+            {
+                ["architecture"] = architecture,
+                ["prebuiltFunctionsDir"] = empty,
+            }));
+            Assert.Equal("prebuiltFunctionsDir", ex.Key);
+            Assert.Contains($"-c Release -r {runtime} ", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Synth_PrebuiltBootstrapOfTheOtherArchitecture_IsRefusedBeforeItReachesLambda()
+    {
+        var prebuilt = Directory.CreateTempSubdirectory("prebuilt-x64-").FullName;
+        try
+        {
+            // The ELF header of an x86-64 executable: what `dotnet publish -r linux-x64` writes.
+            var header = new byte[64];
+            "\u007fELF"u8.CopyTo(header);
+            header[4] = 2;
+            header[5] = 1;
+            header[18] = 62;
+            foreach (var project in new[] { "IndexerFunction", "ControlPlaneLogsFunction" })
+            {
+                Directory.CreateDirectory(Path.Combine(prebuilt, project));
+                File.WriteAllBytes(Path.Combine(prebuilt, project, "bootstrap"), header);
+            }
+
+            var ex = Assert.Throws<SettingsException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
+            {
+                ["architecture"] = "arm64",
+                ["prebuiltFunctionsDir"] = prebuilt,
+            }));
+            Assert.Equal("prebuiltFunctionsDir", ex.Key);
+            Assert.Contains("is an x86_64 executable, not arm64 (linux-arm64)", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(prebuilt, recursive: true);
+        }
     }
 }

@@ -30,7 +30,8 @@ public sealed class ProcessBuildHost : IBuildHost
         RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? OSPlatform.Linux
         : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OSPlatform.OSX
         : RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? OSPlatform.Windows
-        : OSPlatform.FreeBSD;
+        : RuntimeInformation.IsOSPlatform(OSPlatform.FreeBSD) ? OSPlatform.FreeBSD
+        : OSPlatform.Create(RuntimeInformation.OSDescription);
 
     /// <inheritdoc />
     public Architecture Architecture => RuntimeInformation.OSArchitecture;

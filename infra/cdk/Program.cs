@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Infra.Packaging;
 using Infra.Settings;
 using Infra.Stacks;
 
@@ -22,6 +23,12 @@ try
 catch (SettingsException ex)
 {
     // A context mistake is the user's to fix: say which key, without a stack trace.
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
+catch (PackagingException ex)
+{
+    // Neither a local nor a container build is possible: one line saying what to change.
     Console.Error.WriteLine(ex.Message);
     return 1;
 }

@@ -12,7 +12,7 @@ namespace Infra.Collector;
 public static partial class CollectorManifest
 {
     /// <summary>The placeholders the template may use, all of which the app fills.</summary>
-    public static readonly IReadOnlyList<string> Placeholders = ["NAMESPACE", "QUEUE_URL", "CLUSTER_NAME", "AWS_REGION", "IMAGE", "ROLE_ARN"];
+    public static readonly IReadOnlyList<string> Placeholders = ["NAMESPACE", "QUEUE_URL", "CLUSTER_NAME", "AWS_REGION", "IMAGE", "ROLE_ARN", "NODE_ARCHITECTURES"];
 
     /// <summary>
     /// Replaces every <c>${NAME}</c> placeholder. Every placeholder must get a value and none may be left

@@ -60,7 +60,9 @@ public sealed class CollectorDeployment : Construct
             {
                 Directory = RepositoryLayout.Root,
                 File = "src/Collector/Dockerfile",
-                Platform = settings.Arm64 ? Platform_.LINUX_ARM64 : Platform_.LINUX_AMD64,
+                // One platform per asset (settings refuse collectorArchitecture=multi without collectorImage);
+                // the manifests pin the pods to nodes of the same architecture.
+                Platform = Platform_.Custom(settings.CollectorArchitectures.Single().DockerPlatform),
                 // The build reads only the shared build files, Functions.Core and the Collector; leaving the
                 // rest out keeps the staged context (and its hash) to what the image is made of.
                 Exclude =
@@ -169,6 +171,8 @@ public sealed class CollectorDeployment : Construct
         // With Pod Identity the service account must not carry the IRSA annotation's role: the SDK would
         // try web identity first and fail, so the value is left empty.
         ["ROLE_ARN"] = settings.CollectorIdentity == CollectorIdentity.Irsa ? roleArn : string.Empty,
+        // A pod scheduled on a node of another architecture than its image would crash with "exec format error".
+        ["NODE_ARCHITECTURES"] = string.Join(", ", settings.CollectorArchitectures.Select(a => a.KubernetesName)),
     };
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];

@@ -38,7 +38,7 @@ public sealed class ControlPlaneLogs : Construct
             ProjectName = "ControlPlaneLogsFunction",
             Description = "Indexes EKS control-plane log lines from CloudWatch Logs into OpenSearch.",
             Code = props.Code,
-            Architecture = settings.Arm64 ? Architecture.ARM_64 : Architecture.X86_64,
+            Architecture = settings.Architecture.Lambda,
             TimeoutSeconds = settings.ControlPlaneTimeoutSeconds,
             MemoryMb = settings.ControlPlaneMemoryMb,
             Parameters = props.Parameters,

@@ -23,7 +23,7 @@ public sealed class Indexer : Construct
             ProjectName = "IndexerFunction",
             Description = "Indexes Kubernetes events from the queue into OpenSearch.",
             Code = props.Code,
-            Architecture = settings.Arm64 ? Architecture.ARM_64 : Architecture.X86_64,
+            Architecture = settings.Architecture.Lambda,
             TimeoutSeconds = settings.IndexerTimeoutSeconds,
             MemoryMb = settings.IndexerMemoryMb,
             Parameters = props.Parameters,

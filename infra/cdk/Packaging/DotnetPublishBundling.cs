@@ -5,68 +5,80 @@ using Amazon.JSII.Runtime.Deputy;
 namespace Infra.Packaging;
 
 /// <summary>
-/// Builds a function's Native AOT <c>bootstrap</c> on the machine running the synth, so that
-/// <c>cdk deploy</c> is the only command a user types. It runs
-/// <c>dotnet publish src/&lt;Function&gt; -c Release -r linux-&lt;arch&gt; -o &lt;asset dir&gt;</c>; AOT needs the
-/// native toolchain (clang, zlib) of a Linux host of the same architecture.
+/// Publishes a function's Native AOT <c>bootstrap</c> on the machine running the synth (CDK's local
+/// bundling), with the same <see cref="PublishCommand"/> the build container runs. Chosen only where
+/// <see cref="BuildPlanner"/> found this machine able to build the target, so it never declines: a failed
+/// publish fails the synth with dotnet's output, and a bootstrap Lambda could not start is refused.
 /// </summary>
 public sealed class DotnetPublishBundling : DeputyBase, ILocalBundling
 {
-    private readonly string _projectDirectory;
-    private readonly string _runtimeIdentifier;
+    private readonly string _repositoryRoot;
 
-    /// <summary>Creates the bundler for one function project.</summary>
-    public DotnetPublishBundling(string projectDirectory, string runtimeIdentifier)
+    /// <summary>Creates the bundler for one function.</summary>
+    public DotnetPublishBundling(PublishCommand command, string repositoryRoot)
     {
-        _projectDirectory = projectDirectory;
-        _runtimeIdentifier = runtimeIdentifier;
+        ArgumentNullException.ThrowIfNull(command);
+        Command = command;
+        _repositoryRoot = repositoryRoot;
     }
 
-    /// <summary>The arguments given to <c>dotnet</c>, without the output directory.</summary>
-    public IReadOnlyList<string> PublishArguments =>
-        ["publish", _projectDirectory, "-c", "Release", "-r", _runtimeIdentifier, "--nologo"];
+    /// <summary>What it runs.</summary>
+    public PublishCommand Command { get; }
 
-    /// <inheritdoc />
-    public bool TryBundle(string outputDir, IBundlingOptions options)
+    /// <summary>The process it starts for one bundling run.</summary>
+    public ProcessStartInfo StartInfo(string scratchDirectory, string outputDirectory)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(PublishCommand.Executable)
         {
+            WorkingDirectory = _repositoryRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in PublishArguments)
+        foreach (var argument in Command.Arguments(scratchDirectory, outputDirectory))
         {
             start.ArgumentList.Add(argument);
         }
 
-        // Publish beside the asset, then ship only the executable: the publish folder also holds the
-        // stripped symbols (bootstrap.dbg) and pdbs, which would more than double the package.
-        var publishDir = Directory.CreateTempSubdirectory("eks-history-publish-").FullName;
+        foreach (var (name, value) in PublishCommand.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    /// <inheritdoc />
+    public bool TryBundle(string outputDir, IBundlingOptions options)
+    {
+        var scratch = Directory.CreateTempSubdirectory("eks-history-publish-").FullName;
         try
         {
-            start.ArgumentList.Add("-o");
-            start.ArgumentList.Add(publishDir);
-
+            var start = StartInfo(scratch, outputDir);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
-            var bootstrap = Path.Combine(publishDir, "bootstrap");
+            var bootstrap = Path.Combine(outputDir, "bootstrap");
             if (process.ExitCode != 0 || !File.Exists(bootstrap))
             {
-                // No Docker fallback: the provided.al2023 build image has no .NET SDK, so failing loudly
-                // with the publish output is the useful answer.
                 throw new InvalidOperationException(
-                    $"`dotnet {string.Join(' ', PublishArguments)} -o {publishDir}` failed (exit {process.ExitCode}) or wrote no bootstrap:\n{stdout.Result}\n{stderr.Result}");
+                    $"`dotnet {string.Join(' ', start.ArgumentList)}` in {_repositoryRoot} failed (exit {process.ExitCode}) or wrote no bootstrap:\n{stdout.Result}\n{stderr.Result}");
             }
 
-            File.Copy(bootstrap, Path.Combine(outputDir, "bootstrap"), overwrite: true);
+            // A machine newer than Amazon Linux 2023 could link against a newer glibc than Lambda has.
+            var problem = BootstrapCheck.Problem(File.ReadAllBytes(bootstrap), Command.Architecture);
+            if (problem is not null)
+            {
+                throw new PackagingException(
+                    $"The {Command.ProjectName} bootstrap built on this machine {problem}: publish it on Amazon Linux 2023 (or in the build image, docs/deploy.md) and pass -c prebuiltFunctionsDir=<dir>.");
+            }
+
             return true;
         }
         finally
         {
-            Directory.Delete(publishDir, recursive: true);
+            Directory.Delete(scratch, recursive: true);
         }
     }
 }

@@ -1,47 +1,78 @@
+using System.Collections.Concurrent;
 using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
+using Constructs;
 using Infra.Settings;
 
 namespace Infra.Packaging;
 
 /// <summary>
-/// Where a function's code comes from. By default the synth publishes the Native AOT bootstrap itself
-/// (<see cref="DotnetPublishBundling"/>); with the context key prebuiltFunctionsDir it takes
-/// <c>&lt;dir&gt;/&lt;Project&gt;/bootstrap</c> as published elsewhere (CI, SAM users, tests).
+/// Where a function's code comes from. By default the synth publishes the Native AOT bootstrap itself, on
+/// this machine or in the build container as <see cref="BuildPlanner"/> decides; with the context key
+/// prebuiltFunctionsDir it takes <c>&lt;dir&gt;/&lt;Project&gt;/bootstrap</c> as published elsewhere (CI,
+/// SAM users, tests).
 /// </summary>
 public static class FunctionCode
 {
-    // The function sources plus what their build reads; everything a build writes is left out of the
-    // fingerprint so that the asset hash changes only when the code does.
-    private static readonly string[] SourceExcludes = ["**/bin", "**/obj", "Collector"];
+    private static readonly Lazy<IBuildHost> Host = new(() => new ProcessBuildHost(RepositoryLayout.Root));
+    private static readonly ConcurrentDictionary<TargetArchitecture, BuildPlan> Plans = new();
 
-    /// <summary>The code of the function built from src/<paramref name="projectName"/>.</summary>
-    public static Code For(string projectName, PipelineSettings settings)
+    /// <summary>The code of the function built from src/<paramref name="projectName"/> for the stack of <paramref name="scope"/>.</summary>
+    public static Code For(Construct scope, string projectName, PipelineSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(settings);
+        var architecture = settings.Architecture;
         if (settings.PrebuiltFunctionsDir is not null)
         {
-            var directory = Path.GetFullPath(Path.Combine(settings.PrebuiltFunctionsDir, projectName));
-            if (!File.Exists(Path.Combine(directory, "bootstrap")))
-            {
-                throw new SettingsException(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{directory} has no bootstrap; publish with `dotnet publish src/{projectName} -c Release -r linux-x64 -o {directory}`.");
-            }
-
-            return Code.FromAsset(directory);
+            return Prebuilt(settings.PrebuiltFunctionsDir, projectName, architecture);
         }
 
-        var runtimeIdentifier = settings.Arm64 ? "linux-arm64" : "linux-x64";
-        return Code.FromAsset(RepositoryLayout.Path("src"), new Amazon.CDK.AWS.S3.Assets.AssetOptions
+        var command = new PublishCommand(projectName, architecture);
+        var place = BuildPlace.Local;
+        var image = FunctionBundling.LocalOnlyImage;
+        // `cdk ls` and the in-process tests skip bundling (aws:cdk:bundling-stacks): then nothing is probed
+        // and no image is built, so they work on any machine.
+        if (Stack.Of(scope).BundlingRequired)
         {
-            Exclude = SourceExcludes,
-            Bundling = new BundlingOptions
+            var plan = Plans.GetOrAdd(architecture, a => BuildPlanner.Choose(Host.Value, a));
+            var where = plan.Place == BuildPlace.Local ? "on this machine" : $"in the {architecture.DockerPlatform} build container";
+            Console.Error.WriteLine($"{projectName} ({architecture.Name}): building {where}: {plan.Reason}.");
+            place = plan.Place;
+            if (place == BuildPlace.Container)
             {
-                // Used only if local bundling declined; ours never declines (it fails with the reason).
-                Image = Runtime.PROVIDED_AL2023.BundlingImage,
-                Local = new DotnetPublishBundling(RepositoryLayout.Path($"src/{projectName}"), runtimeIdentifier),
-                // Part of the asset hash: switching architecture must produce a new asset.
-                Environment = new Dictionary<string, string> { ["RUNTIME_IDENTIFIER"] = runtimeIdentifier, ["PROJECT"] = projectName },
-            },
+                image = AotBuildImage.For(architecture);
+            }
+        }
+
+        return Code.FromAsset(RepositoryLayout.Root, new Amazon.CDK.AWS.S3.Assets.AssetOptions
+        {
+            // The hash covers what the publish reads (plus, as CDK adds, the bundling options), not the
+            // whole repository the container mounts.
+            AssetHashType = AssetHashType.CUSTOM,
+            AssetHash = SourceFingerprint.Of(RepositoryLayout.Root, projectName),
+            Bundling = FunctionBundling.Options(command, place, image, new DotnetPublishBundling(command, RepositoryLayout.Root)),
         });
+    }
+
+    private static AssetCode Prebuilt(string prebuiltDirectory, string projectName, TargetArchitecture architecture)
+    {
+        var directory = Path.GetFullPath(Path.Combine(prebuiltDirectory, projectName));
+        var bootstrap = Path.Combine(directory, "bootstrap");
+        var publish = $"`dotnet publish src/{projectName} -c Release -r {architecture.RuntimeIdentifier} -p:DebugType=none -o {directory}`";
+        if (!File.Exists(bootstrap))
+        {
+            throw new SettingsException(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{directory} has no bootstrap; publish it with {publish} (architecture={architecture.Name}).");
+        }
+
+        // A bootstrap for the other architecture, or linked against a newer glibc, deploys and then fails
+        // at its first invocation: refuse it here.
+        var problem = BootstrapCheck.Problem(File.ReadAllBytes(bootstrap), architecture);
+        if (problem is not null)
+        {
+            throw new SettingsException(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{bootstrap} {problem}; publish it with {publish} on Amazon Linux 2023 or an older glibc (architecture={architecture.Name}).");
+        }
+
+        return Code.FromAsset(directory);
     }
 }

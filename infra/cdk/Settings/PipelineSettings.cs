@@ -39,6 +39,7 @@ public sealed partial class PipelineSettings
         public const string KubectlRoleArn = "kubectlRoleArn";
         public const string CollectorNamespace = "collectorNamespace";
         public const string CollectorImage = "collectorImage";
+        public const string CollectorArchitecture = "collectorArchitecture";
         public const string CollectorIdentity = "collectorIdentity";
         public const string OidcProviderArn = "oidcProviderArn";
         public const string CollectorManifestTemplate = "collectorManifestTemplate";
@@ -73,7 +74,10 @@ public sealed partial class PipelineSettings
     public string? OpenSearchEndpoint { get; init; }
     public required string SsmParameterPrefix { get; init; }
     public string? AlarmEmail { get; init; }
-    public required bool Arm64 { get; init; }
+
+    /// <summary>The functions' architecture (context key architecture): x86_64 by default, or arm64 (Graviton).</summary>
+    public required TargetArchitecture Architecture { get; init; }
+
     public string? PrebuiltFunctionsDir { get; init; }
     public required string EventsIndex { get; init; }
     public required string ControlPlaneIndex { get; init; }
@@ -94,6 +98,12 @@ public sealed partial class PipelineSettings
     public string? KubectlRoleArn { get; init; }
     public required string CollectorNamespace { get; init; }
     public string? CollectorImage { get; init; }
+
+    /// <summary>
+    /// The node architectures the collector's image runs on (context key collectorArchitecture): one, which
+    /// is also the platform of the image the stack builds, or both for a multi-arch collectorImage.
+    /// </summary>
+    public required IReadOnlyList<TargetArchitecture> CollectorArchitectures { get; init; }
     public required CollectorIdentity CollectorIdentity { get; init; }
     public string? OidcProviderArn { get; init; }
     public string? CollectorManifestTemplate { get; init; }
@@ -134,11 +144,11 @@ public sealed partial class PipelineSettings
             throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' must start with '/', not end with '/', and have no empty segment.");
         }
 
-        var architecture = reader.String(Keys.Architecture) ?? "x86_64";
-        if (architecture is not ("x86_64" or "arm64"))
-        {
-            throw new SettingsException(Keys.Architecture, $"'{architecture}' is not one of x86_64, arm64.");
-        }
+        var architectureName = reader.String(Keys.Architecture) ?? TargetArchitecture.X86_64.Name;
+        var architecture = TargetArchitecture.FromName(architectureName)
+            ?? throw new SettingsException(Keys.Architecture, $"'{architectureName}' is not one of x86_64, arm64.");
+        var collectorImage = reader.String(Keys.CollectorImage);
+        var collectorArchitectures = CollectorArchitecturesFrom(reader.String(Keys.CollectorArchitecture), architecture, collectorImage);
 
         var bulkMaxBytes = reader.Int(Keys.BulkMaxBytes, 5 * 1024 * 1024, 64 * 1024, 100 * 1024 * 1024);
         var messageBytes = reader.Int(Keys.CollectorMaxMessageBytes, 64 * 1024, 1024, MaxSqsMessageBytes);
@@ -229,7 +239,7 @@ public sealed partial class PipelineSettings
             OpenSearchEndpoint = reader.String(Keys.OpenSearchEndpoint),
             SsmParameterPrefix = prefix,
             AlarmEmail = email,
-            Arm64 = architecture == "arm64",
+            Architecture = architecture,
             PrebuiltFunctionsDir = reader.String(Keys.PrebuiltFunctionsDir),
             EventsIndex = reader.String(Keys.EventsIndex) ?? "eks-kubernetes-events",
             ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? "eks-control-plane-logs",
@@ -249,7 +259,8 @@ public sealed partial class PipelineSettings
             DeployCollector = deployCollector,
             KubectlRoleArn = kubectlRoleArn,
             CollectorNamespace = ns,
-            CollectorImage = reader.String(Keys.CollectorImage),
+            CollectorImage = collectorImage,
+            CollectorArchitectures = collectorArchitectures,
             CollectorIdentity = identity,
             OidcProviderArn = oidcProviderArn,
             CollectorManifestTemplate = reader.String(Keys.CollectorManifestTemplate),
@@ -258,6 +269,27 @@ public sealed partial class PipelineSettings
             OpenSearchService = service,
             OpenSearchResourceArn = resourceArn,
         };
+    }
+
+    private static IReadOnlyList<TargetArchitecture> CollectorArchitecturesFrom(string? value, TargetArchitecture functions, string? image)
+    {
+        // By default the collector follows the functions: one architecture to choose for the whole pipeline.
+        if (value is null)
+        {
+            return [functions];
+        }
+
+        if (value == "multi")
+        {
+            // CDK's image asset builds one platform; a multi-arch image has to come from buildx.
+            return image is not null
+                ? TargetArchitecture.All
+                : throw new SettingsException(Keys.CollectorArchitecture, $"'multi' needs {Keys.CollectorImage}: the image the stack builds has one platform. Build and push a multi-arch image with `docker buildx build --platform linux/amd64,linux/arm64 -f src/Collector/Dockerfile -t <repository>:<tag> --push .` and pass it as {Keys.CollectorImage}.");
+        }
+
+        var single = TargetArchitecture.FromName(value)
+            ?? throw new SettingsException(Keys.CollectorArchitecture, $"'{value}' is not one of x86_64, arm64, multi.");
+        return [single];
     }
 
     [GeneratedRegex("^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")]

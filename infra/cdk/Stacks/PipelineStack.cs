@@ -33,13 +33,13 @@ public sealed class PipelineStack : Stack
             Settings = settings,
             Queue = queue,
             Parameters = parameters,
-            Code = FunctionCode.For("IndexerFunction", settings),
+            Code = FunctionCode.For(this, "IndexerFunction", settings),
         });
         var controlPlane = new ControlPlaneLogs(this, "ControlPlane", new ControlPlaneLogsProps
         {
             Settings = settings,
             Parameters = parameters,
-            Code = FunctionCode.For("ControlPlaneLogsFunction", settings),
+            Code = FunctionCode.For(this, "ControlPlaneLogsFunction", settings),
         });
         var alarms = new PipelineAlarms(this, "Alarms", new PipelineAlarmsProps
         {

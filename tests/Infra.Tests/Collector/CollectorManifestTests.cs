@@ -12,6 +12,7 @@ public sealed class CollectorManifestTests
         ["AWS_REGION"] = "us-east-1",
         ["IMAGE"] = "collector:1",
         ["ROLE_ARN"] = "",
+        ["NODE_ARCHITECTURES"] = "amd64, arm64",
     };
 
     [Fact]

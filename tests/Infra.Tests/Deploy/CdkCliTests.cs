@@ -1,5 +1,3 @@
-using Infra.Packaging;
-
 namespace Infra.Tests.Deploy;
 
 /// <summary>
@@ -63,14 +61,5 @@ public sealed class CdkCliTests
             .Select(i => i.GetProperty("FullPath").GetString()!).ToList();
         Assert.Contains(files, f => f.EndsWith("Program.cs", StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => f.Contains("node_modules", StringComparison.Ordinal) || f.Contains("cdk.out", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData(false, "linux-x64")]
-    [InlineData(true, "linux-arm64")]
-    public void PublishArguments_Architecture_PublishesReleaseForTheMatchingRuntime(bool arm64, string runtime)
-    {
-        var bundling = new DotnetPublishBundling("src/IndexerFunction", arm64 ? "linux-arm64" : "linux-x64");
-        Assert.Equal(["publish", "src/IndexerFunction", "-c", "Release", "-r", runtime, "--nologo"], bundling.PublishArguments);
     }
 }

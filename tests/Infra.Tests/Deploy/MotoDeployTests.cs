@@ -38,7 +38,13 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
 
     private async Task UploadAssetsAsync(SynthesizedPipeline pipeline)
     {
-        await AwsAsync("s3api", "create-bucket", "--bucket", AssetBucket);
+        // One moto serves every test of the class: the bootstrap bucket may already be there.
+        var exists = await CommandLine.RunAsync("aws", ["s3api", "head-bucket", "--bucket", AssetBucket, "--endpoint-url", _moto.Server.Endpoint.ToString().TrimEnd('/')], _moto.Server.Environment);
+        if (exists.ExitCode != 0)
+        {
+            await AwsAsync("s3api", "create-bucket", "--bucket", AssetBucket);
+        }
+
         await AwsAsync("ssm", "put-parameter", "--name", "/cdk-bootstrap/hnb659fds/version", "--type", "String", "--value", "21", "--overwrite");
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(pipeline.Outdir, $"{pipeline.Stack.StackName}.assets.json")));
         foreach (var asset in manifest.RootElement.GetProperty("files").EnumerateObject())
@@ -62,24 +68,29 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
         }
     }
 
-    [Fact]
-    public async Task CreateStack_SynthesizedTemplate_ReachesCreateCompleteAndMapsTheQueueToTheIndexer()
+    [Theory]
+    [InlineData("x86_64", "history-test", "EksHistory")]
+    [InlineData("arm64", "history-arm", "EksHistoryArm")]
+    public async Task CreateStack_SynthesizedTemplate_ReachesCreateCompleteAndMapsTheQueueToTheIndexer(string architecture, string cluster, string stackName)
     {
         using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object>
         {
+            ["clusterName"] = cluster,
+            ["stackName"] = stackName,
+            ["architecture"] = architecture,
             ["prebuiltFunctionsDir"] = _prebuilt,
             ["openSearchEndpoint"] = "search-demo.us-east-1.es.amazonaws.com",
             ["alarmEmail"] = "ops@example.com",
         });
         await UploadAssetsAsync(pipeline);
 
-        await AwsAsync("cloudformation", "create-stack", "--stack-name", "EksHistory",
+        await AwsAsync("cloudformation", "create-stack", "--stack-name", stackName,
             "--template-body", $"file://{pipeline.TemplatePath}",
             "--capabilities", "CAPABILITY_IAM", "CAPABILITY_NAMED_IAM");
         string status = "";
         for (var attempt = 0; attempt < 120; attempt++)
         {
-            using var stacks = JsonDocument.Parse(await AwsAsync("cloudformation", "describe-stacks", "--stack-name", "EksHistory"));
+            using var stacks = JsonDocument.Parse(await AwsAsync("cloudformation", "describe-stacks", "--stack-name", stackName));
             status = stacks.RootElement.GetProperty("Stacks")[0].GetProperty("StackStatus").GetString()!;
             if (!status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal))
             {
@@ -91,7 +102,7 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
 
         Assert.Equal("CREATE_COMPLETE", status);
 
-        var described = await AwsAsync("cloudformation", "describe-stack-resources", "--stack-name", "EksHistory");
+        var described = await AwsAsync("cloudformation", "describe-stack-resources", "--stack-name", stackName);
         using var resources = JsonDocument.Parse(described);
         var indexer = resources.RootElement.GetProperty("StackResources").EnumerateArray()
             .Where(r => r.TryGetProperty("LogicalResourceId", out var id) && id.GetString() == "IndexerFunction")
@@ -102,20 +113,23 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
         using var mappings = JsonDocument.Parse(await AwsAsync("lambda", "list-event-source-mappings", "--function-name", indexerName));
         var mapping = Assert.Single(mappings.RootElement.GetProperty("EventSourceMappings").EnumerateArray());
         Assert.EndsWith($":function:{indexerName}", mapping.GetProperty("FunctionArn").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith(":history-test-eks-history-events", mapping.GetProperty("EventSourceArn").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($":{cluster}-eks-history-events", mapping.GetProperty("EventSourceArn").GetString(), StringComparison.Ordinal);
         Assert.Equal("ReportBatchItemFailures", mapping.GetProperty("FunctionResponseTypes")[0].GetString());
 
         using var function = JsonDocument.Parse(await AwsAsync("lambda", "get-function-configuration", "--function-name", indexerName));
         Assert.Equal("provided.al2023", function.RootElement.GetProperty("Runtime").GetString());
         Assert.Equal("bootstrap", function.RootElement.GetProperty("Handler").GetString());
+        // moto (5.2) drops Architectures when CloudFormation creates a function, so the architecture the
+        // stack asked for is read from the deployed template, not from moto's function.
+        Assert.Equal(architecture, pipeline.Json.GetProperty("Resources").GetProperty("IndexerFunction").GetProperty("Properties").GetProperty("Architectures")[0].GetString());
 
-        using var host = JsonDocument.Parse(await AwsAsync("ssm", "get-parameter", "--name", "/eksworkshop/history-test/opensearch/host"));
+        using var host = JsonDocument.Parse(await AwsAsync("ssm", "get-parameter", "--name", $"/eksworkshop/{cluster}/opensearch/host"));
         Assert.Equal("search-demo.us-east-1.es.amazonaws.com", host.RootElement.GetProperty("Parameter").GetProperty("Value").GetString());
 
         using var attributes = JsonDocument.Parse(await AwsAsync("sqs", "get-queue-attributes",
-            "--queue-url", $"{_moto.Server.Endpoint.ToString().TrimEnd('/')}/123456789012/history-test-eks-history-events", "--attribute-names", "All"));
+            "--queue-url", $"{_moto.Server.Endpoint.ToString().TrimEnd('/')}/123456789012/{cluster}-eks-history-events", "--attribute-names", "All"));
         var redrive = attributes.RootElement.GetProperty("Attributes").GetProperty("RedrivePolicy").GetString()!;
-        Assert.Contains("history-test-eks-history-events-dlq", redrive, StringComparison.Ordinal);
+        Assert.Contains($"{cluster}-eks-history-events-dlq", redrive, StringComparison.Ordinal);
     }
 
     public void Dispose()

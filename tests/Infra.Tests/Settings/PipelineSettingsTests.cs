@@ -17,7 +17,8 @@ public sealed class PipelineSettingsTests
         var settings = Read();
         Assert.Equal("/eksworkshop/demo/opensearch", settings.SsmParameterPrefix);
         Assert.Equal("EksHistory", settings.StackName);
-        Assert.False(settings.Arm64);
+        Assert.Same(TargetArchitecture.X86_64, settings.Architecture);
+        Assert.Equal([TargetArchitecture.X86_64], settings.CollectorArchitectures);
         Assert.Equal(5 * 1024 * 1024, settings.BulkMaxBytes);
         Assert.Equal(64, settings.IndexerBatchSize);
         Assert.Equal(5, settings.IndexerMaxBatchingWindowSeconds);
@@ -38,6 +39,9 @@ public sealed class PipelineSettingsTests
     [InlineData("ssmParameterPrefix", "no-leading-slash")]
     [InlineData("ssmParameterPrefix", "/trailing/")]
     [InlineData("architecture", "sparc")]
+    [InlineData("architecture", "aarch64")]
+    [InlineData("collectorArchitecture", "amd64")]
+    [InlineData("collectorArchitecture", "multi")]
     [InlineData("indexerBatchSize", "0")]
     [InlineData("indexerBatchSize", "ten")]
     [InlineData("indexerMaxConcurrency", "1")]
@@ -76,5 +80,40 @@ public sealed class PipelineSettingsTests
         var settings = Read(("indexerMaxConcurrency", 10d), ("deployCollector", true), ("kubectlRoleArn", "arn:aws:iam::123456789012:role/kubectl"));
         Assert.Equal(10, settings.IndexerMaxConcurrency);
         Assert.True(settings.DeployCollector);
+    }
+
+    [Theory]
+    [InlineData("x86_64", null, "x86_64")]
+    [InlineData("arm64", null, "arm64")]
+    [InlineData("arm64", "x86_64", "x86_64")]
+    [InlineData("x86_64", "arm64", "arm64")]
+    public void FromContext_Architectures_CollectorFollowsTheFunctionsUnlessSetApart(string functions, string? collector, string expectedCollector)
+    {
+        var pairs = new List<(string, object)> { ("architecture", functions) };
+        if (collector is not null)
+        {
+            pairs.Add(("collectorArchitecture", collector));
+        }
+
+        var settings = Read([.. pairs]);
+        Assert.Equal(functions, settings.Architecture.Name);
+        Assert.Equal(functions == "arm64" ? "linux-arm64" : "linux-x64", settings.Architecture.RuntimeIdentifier);
+        Assert.Equal(expectedCollector, Assert.Single(settings.CollectorArchitectures).Name);
+    }
+
+    [Fact]
+    public void FromContext_MultiArchCollectorWithImage_RunsOnBothNodeArchitectures()
+    {
+        var settings = Read(("collectorArchitecture", "multi"), ("collectorImage", "example.com/collector:1"));
+        Assert.Equal(["amd64", "arm64"], settings.CollectorArchitectures.Select(a => a.KubernetesName));
+    }
+
+    [Fact]
+    public void FromContext_MultiArchCollectorWithoutImage_SaysHowToBuildOne()
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read(("collectorArchitecture", "multi")));
+        Assert.Equal("collectorArchitecture", ex.Key);
+        Assert.Contains("collectorImage", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("docker buildx build --platform linux/amd64,linux/arm64", ex.Message, StringComparison.Ordinal);
     }
 }

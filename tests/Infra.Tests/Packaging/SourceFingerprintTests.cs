@@ -1,0 +1,102 @@
+using Infra.Packaging;
+
+namespace Infra.Tests.Packaging;
+
+/// <summary>The functions' asset hash follows what their publish reads, and nothing else.</summary>
+public sealed class SourceFingerprintTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("fingerprint-").FullName;
+
+    public SourceFingerprintTests()
+    {
+        Write("global.json", """{ "sdk": { "version": "10.0.100" } }""");
+        Write("Directory.Build.props", "<Project />");
+        Write("Directory.Packages.props", "<Project />");
+        Write(".editorconfig", "root = true\n");
+        Write("README.md", "# readme\n");
+        Write("docs/deploy.md", "docs\n");
+        Write("src/Shared/Shared.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        Write("src/Shared/Events/Event.cs", "class Event {}\n");
+        Write("src/Deeper/Deeper.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        Write("src/Deeper/Deep.cs", "class Deep {}\n");
+        Write("src/Shared/Shared.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup><ProjectReference Include="..\Deeper\Deeper.csproj" /></ItemGroup>
+            </Project>
+            """);
+        Write("src/Fn/Fn.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup><ProjectReference Include="../Shared/Shared.csproj" /></ItemGroup>
+            </Project>
+            """);
+        Write("src/Fn/Function.cs", "class Function {}\n");
+        Write("src/Other/Other.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        Write("src/Other/Other.cs", "class Other {}\n");
+    }
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    private string Fingerprint() => SourceFingerprint.Of(_root, "Fn");
+
+    [Theory]
+    [InlineData("src/Fn/Function.cs")]
+    [InlineData("src/Fn/New.cs")]
+    [InlineData("src/Shared/Events/Event.cs")]
+    [InlineData("src/Deeper/Deep.cs")]
+    [InlineData("global.json")]
+    [InlineData("Directory.Packages.props")]
+    [InlineData(".editorconfig")]
+    [InlineData("src/Directory.Build.props")]
+    public void Of_BuildInputChanged_Changes(string relative)
+    {
+        var before = Fingerprint();
+        Write(relative, "changed\n");
+        Assert.NotEqual(before, Fingerprint());
+    }
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/deploy.md")]
+    [InlineData("src/Other/Other.cs")]
+    [InlineData("src/Fn/bin/Release/bootstrap")]
+    [InlineData("src/Shared/obj/project.assets.json")]
+    [InlineData("tests/Fn.Tests/Test.cs")]
+    public void Of_FileThePublishDoesNotRead_StaysTheSame(string relative)
+    {
+        var before = Fingerprint();
+        Write(relative, "changed\n");
+        Assert.Equal(before, Fingerprint());
+    }
+
+    [Fact]
+    public void Of_WindowsLineEndings_SameAsLinux()
+    {
+        var before = Fingerprint();
+        Write("src/Fn/Function.cs", "class Function {}\r\n");
+        Assert.Equal(before, Fingerprint());
+    }
+
+    [Fact]
+    public void Of_ProjectMissing_FailsNamingIt()
+    {
+        var ex = Assert.Throws<FileNotFoundException>(() => SourceFingerprint.Of(_root, "Missing"));
+        Assert.Contains("Missing.csproj", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Of_RepositoryFunctions_DifferAndAreStable()
+    {
+        var root = RepositoryPaths.Combine();
+        var indexer = SourceFingerprint.Of(root, "IndexerFunction");
+        Assert.Equal(indexer, SourceFingerprint.Of(root, "IndexerFunction"));
+        Assert.NotEqual(indexer, SourceFingerprint.Of(root, "ControlPlaneLogsFunction"));
+        Assert.Matches("^[0-9a-f]{64}$", indexer);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}

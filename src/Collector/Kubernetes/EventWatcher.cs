@@ -13,11 +13,11 @@ namespace Collector.Kubernetes;
 /// API's list-then-watch rules in one place:
 /// list in pages (limit/continue), then watch from the list's resourceVersion with bookmarks; a watch the
 /// server ends normally resumes at once from the last version seen; a failed or cut one resumes from there
-/// after a capped backoff; a silent one is abandoned by the watchdog and resumed; a 410 (Expired/Gone) on
-/// the watch or on a list page means that position is gone, so the whole list starts over. Events already
-/// handed on at the same resourceVersion are skipped (<see cref="SeenVersions"/>), so a relist does not
-/// ship the cluster again. Writing into a full buffer waits: a slow queue holds the watch back, nothing is
-/// dropped.
+/// after a capped backoff; a silent one is abandoned by the watchdog and resumed; a 410 (Expired/Gone) on the watch or on a list page means that position is
+/// gone, so the whole list starts over. Events already handed on at the same resourceVersion are skipped
+/// (<see cref="SeenVersions"/>), so a relist does not ship the cluster again. Writing into a full buffer
+/// waits: a slow queue holds the watch back, nothing is dropped. Health hears of every list page and every
+/// notification handled (bookmarks included), per namespace.
 /// </summary>
 public sealed class EventWatcher(
     IEventApi api,
@@ -146,7 +146,7 @@ public sealed class EventWatcher(
         do
         {
             var page = await _api.ListAsync(_watchedNamespace, _settings.ListPageSize, continueToken, cancellationToken).ConfigureAwait(false);
-            _health.WatchProgressed();
+            _health.WatchProgressed(_watchedNamespace);
             pages++;
 
             // Every page of one list is a snapshot at the first page's version; the watch starts there.
@@ -189,6 +189,7 @@ public sealed class EventWatcher(
     {
         public string ResourceVersion { get; private set; } = resourceVersion;
 
+        /// <summary>True once a notification (bookmarks included) was read and handled.</summary>
         public bool ReceivedAny { get; private set; }
 
         public WatchNotification? Error { get; private set; }
@@ -216,18 +217,14 @@ public sealed class EventWatcher(
                 return WatchStreamEnd.Idle;
             }
 
+            // An accepted watch is not progress yet: only what the server sends on it is (health counts a
+            // bookmark, never an open connection that stays silent).
             connect.CancelAfter(Timeout.InfiniteTimeSpan);
             await using var _ = stream.ConfigureAwait(false);
-            owner._health.WatchProgressed();
             return await WatchStreamReader.ReadAsync(
                 stream,
                 HandleAsync,
                 (line, ex) => Log.InvalidWatchLine(owner._logger, ex, owner._name, EventJson.Preview(line.Span)),
-                () =>
-                {
-                    ReceivedAny = true;
-                    owner._health.WatchProgressed();
-                },
                 owner._settings.WatchIdleTimeout,
                 owner._time,
                 cancellationToken).ConfigureAwait(false);
@@ -235,6 +232,8 @@ public sealed class EventWatcher(
 
         private async ValueTask<bool> HandleAsync(WatchNotification notification, CancellationToken cancellationToken)
         {
+            ReceivedAny = true;
+            owner._health.WatchProgressed(owner._watchedNamespace);
             switch (notification.Type)
             {
                 case "ADDED" or "MODIFIED":

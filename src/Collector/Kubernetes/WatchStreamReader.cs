@@ -24,14 +24,12 @@ public static class WatchStreamReader
         Stream stream,
         NotificationHandler handler,
         Action<ReadOnlyMemory<byte>, JsonException> onInvalidLine,
-        Action onProgress,
         TimeSpan idleTimeout,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(onInvalidLine);
-        ArgumentNullException.ThrowIfNull(onProgress);
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
@@ -52,11 +50,6 @@ public static class WatchStreamReader
 
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 var buffer = result.Buffer;
-                if (!buffer.IsEmpty)
-                {
-                    onProgress();
-                }
-
                 while (TryReadLine(ref buffer, out var line))
                 {
                     if (IsBlank(line))

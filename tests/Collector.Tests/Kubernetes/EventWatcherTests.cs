@@ -21,6 +21,7 @@ public sealed class EventWatcherTests : IAsyncLifetime
     private const int BufferCapacity = 100;
     private readonly FakeTimeProvider _fake = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<ObservedEvent> _received = new();
+    private readonly ConcurrentDictionary<string, string> _latest = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly CollectorMetrics _metrics = new();
     private readonly Channel<ObservedEvent> _buffer = Channel.CreateBounded<ObservedEvent>(BufferCapacity);
@@ -75,6 +76,7 @@ public sealed class EventWatcherTests : IAsyncLifetime
                     // A closed gate stands for a slow queue: the buffer fills and the watch is held back.
                     await _consuming.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
                     _received.Enqueue(item);
+                    _latest[item.Uid] = item.ResourceVersion;
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -94,7 +96,7 @@ public sealed class EventWatcherTests : IAsyncLifetime
     }
 
     /// <summary>Polls <paramref name="condition"/>; a reconnect backoff the watcher waits in meanwhile is skipped on the fake clock.</summary>
-    private Task WaitUntil(Func<bool> condition, string what) => Eventually.TrueAsync(
+    private Task WaitUntil(Func<bool> condition, string what, TimeSpan? within = null) => Eventually.TrueAsync(
         () =>
         {
             if (condition())
@@ -109,20 +111,20 @@ public sealed class EventWatcherTests : IAsyncLifetime
 
             return false;
         },
-        () => $"{what}; received {_received.Count} events, requests: {string.Join(" | ", _api.Requests)}");
+        () => $"{what}; received {_received.Count} events, requests: {string.Join(" | ", _api.Requests)}",
+        within);
 
     /// <summary>uid → versions received, in order.</summary>
     private Dictionary<string, List<string>> Versions() =>
         _received.GroupBy(e => e.Uid).ToDictionary(g => g.Key, g => g.Select(e => e.ResourceVersion).ToList());
 
     /// <summary>True when every current event of the double has arrived at its current version.</summary>
-    private bool AllCurrentArrived()
-    {
-        var versions = Versions();
-        return _api.Events.Values.All(e =>
-            versions.TryGetValue(e["metadata"]!["uid"]!.GetValue<string>(), out var seen)
-            && seen[^1] == e["metadata"]!["resourceVersion"]!.GetValue<string>());
-    }
+    private bool AllCurrentArrived() => Arrived(_api.Events.Values);
+
+    /// <summary>True when each of <paramref name="events"/> has arrived at that version (the last one received).</summary>
+    private bool Arrived(IEnumerable<System.Text.Json.Nodes.JsonObject> events) => events.All(e =>
+        _latest.TryGetValue(e["metadata"]!["uid"]!.GetValue<string>(), out var last)
+        && last == e["metadata"]!["resourceVersion"]!.GetValue<string>());
 
     private Task WatchOpen() => WaitUntil(() => _api.OpenWatches > 0, "a watch to open");
 
@@ -275,9 +277,10 @@ public sealed class EventWatcherTests : IAsyncLifetime
         // during the relist for longer than the watchdog, so the next watch opens behind a backlog, and
         // events created all the while. Everything must stream on that one watch: the fake clock never
         // reaches the watchdog unless the test moves it, so the watchdog cannot be what brings the rest.
+        var created = new List<System.Text.Json.Nodes.JsonObject>();
         for (var i = 0; i < 20_000; i++)
         {
-            _api.AddEvent("ns-" + (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            created.Add(_api.AddEvent("ns-" + (i % 7).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         _api.EnqueueWatchFault(WatchFault.ExpiredEvent);
@@ -288,14 +291,17 @@ public sealed class EventWatcherTests : IAsyncLifetime
         _consuming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         for (var i = 0; i < 2_000; i++)
         {
-            _api.AddEvent("default", message: new string('m', 4000));
+            created.Add(_api.AddEvent("default", message: new string('m', 4000)));
         }
 
         await WaitUntil(() => _buffer.Reader.Count == BufferCapacity, "the buffer to fill");
         _fake.Advance(2 * idleTimeout);
         _consuming.SetResult();
         var after = Enumerable.Range(0, 200).Select(_ => _api.AddEvent("default")).ToList();
-        await WaitUntil(AllCurrentArrived, "every event, including those created after the relist");
+        created.AddRange(after);
+
+        // Generous: twenty thousand events listed twice and eight megabytes of backlog, on a machine that may be busy.
+        await WaitUntil(() => Arrived(created), "every event, including those created after the relist", TimeSpan.FromMinutes(5));
 
         Assert.True(Restarts("idle") == 0, RestartCounts());
         Assert.Equal(2, _api.Requests.Count(r => r.Watch));

@@ -122,6 +122,22 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_CollectorHeartbeat_IsASuccessThatStoresNothing()
+    {
+        // What a collector leader sends when it had nothing else to send for HEARTBEAT_INTERVAL (the
+        // CollectorSilent alarm relies on it): byte for byte the collector's empty envelope.
+        var response = await HandleAsync(Batch("{\"schema\":\"eks-events/v1\",\"clusterName\":\"prod\",\"events\":[]}"));
+
+        Assert.Empty(response.BatchItemFailures);
+        Assert.Empty(_domain.Documents());
+        Assert.Equal(0, _domain.BulkRequests);
+        using var emf = JsonDocument.Parse(Assert.Single(Encoding.UTF8.GetString(_metrics.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal(1, emf.RootElement.GetProperty("MessagesReceived").GetDouble());
+        Assert.Equal(0, emf.RootElement.GetProperty("MessagesFailed").GetDouble());
+        Assert.Equal(0, emf.RootElement.GetProperty("EventsReceived").GetDouble());
+    }
+
+    [Fact]
     public async Task HandleAsync_DomainDownPastTheDeadline_ReportsEveryMessageWithEvents()
     {
         _domain.FailNextRequests(100_000, BulkFault.ServiceUnavailable);

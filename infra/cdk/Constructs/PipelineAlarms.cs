@@ -13,7 +13,7 @@ namespace Infra.Constructs;
 /// The alarms that tell an operator the history has a gap or is about to get one, all sent to one SNS
 /// topic (with an optional e-mail subscription). Each alarm answers a question a user would ask:
 /// is anything parked in a DLQ, is the queue falling behind, are the functions failing or throttled, did
-/// OpenSearch reject documents, and has the collector gone quiet.
+/// OpenSearch reject documents, and has the collector stopped (its heartbeat keeps a quiet cluster from paging).
 /// </summary>
 public sealed class PipelineAlarms : Construct
 {
@@ -55,13 +55,17 @@ public sealed class PipelineAlarms : Construct
                 0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1, $"OpenSearch rejected documents from the {name} function (see its log for the bulk item errors).");
         }
 
-        // SQS stops publishing metrics of an idle queue, so missing data counts as "nothing sent".
+        // A healthy collector leader sends a message at least every HEARTBEAT_INTERVAL (5 min in the shipped
+        // manifest): its events, or a heartbeat without events when the cluster is quiet. So nothing sent for
+        // the period means no collector running, none leading, or a stuck one (a stuck one sends no heartbeat),
+        // never "a quiet cluster". SQS stops publishing metrics of a queue nobody uses, so missing data counts
+        // as "nothing sent". The period holds at least three heartbeats (collectorSilenceMinutes >= 15).
         Add("CollectorSilent", props.Queue.Queue.MetricNumberOfMessagesSent(new MetricOptions
         {
             Statistic = Stats.SUM,
             Period = Duration.Minutes(props.Settings.CollectorSilenceMinutes),
         }), 1, ComparisonOperator.LESS_THAN_THRESHOLD, 1,
-            $"No events reached the queue for {props.Settings.CollectorSilenceMinutes} minutes: is the collector running?",
+            $"No message reached the queue for {props.Settings.CollectorSilenceMinutes} minutes. A running collector leader sends events or a heartbeat at least every 5 minutes, even in a quiet cluster: the collector is not running, no replica leads, or it is stuck (see its /healthz and logs).",
             TreatMissingData.BREACHING);
     }
 

@@ -254,7 +254,8 @@ public sealed partial class PipelineSettings
             ControlPlaneMemoryMb = reader.Int(Keys.ControlPlaneMemoryMb, 256, 128, 10_240),
             LogRetentionDays = retention,
             MaxMessageAgeSeconds = reader.Int(Keys.MaxMessageAgeSeconds, 900, 60, 345_600),
-            CollectorSilenceMinutes = reader.Int(Keys.CollectorSilenceMinutes, 30, 5, 1440),
+            // At least three of the collector's 5-minute heartbeats per alarm period, so one late heartbeat cannot page.
+            CollectorSilenceMinutes = reader.Int(Keys.CollectorSilenceMinutes, 30, 15, 1440),
             CollectorMaxMessageBytes = messageBytes,
             DeployCollector = deployCollector,
             KubectlRoleArn = kubectlRoleArn,

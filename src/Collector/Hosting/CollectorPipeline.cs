@@ -44,7 +44,7 @@ public sealed class CollectorPipeline(
         var listsPending = namespaces.Count;
 
         using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(stopToken, abortToken);
-        health.WatchStarted();
+        health.WatchStarted(namespaces);
         var watchers = namespaces
             .Select(ns => new EventWatcher(api, ns, filter, _seen, settings, metrics, health, time, loggers.CreateLogger<EventWatcher>()))
             .Select(w => Task.Run(() => w.RunAsync(buffer.Writer, () =>

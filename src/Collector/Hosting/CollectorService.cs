@@ -69,11 +69,13 @@ public sealed class CollectorService(
             time);
         using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task? shipping = null;
+        var termStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         elector.OnStartedLeading += () =>
         {
             Log.LeadershipAcquired(logger, identity);
             metrics.IsLeader.Set(1);
             shipping = Task.Run(() => pipeline.RunAsync(term.Token, abortToken), CancellationToken.None);
+            termStarted.TrySetResult();
         };
         elector.OnNewLeader += leader =>
         {
@@ -84,13 +86,10 @@ public sealed class CollectorService(
         };
         elector.OnError += ex => Log.LeaderElectionError(logger, ex);
 
+        // Standby: wait for the term to start, or for the election to end (stopped); no timer, so a standby
+        // does nothing between the elector's own tries.
         var electing = elector.RunUntilLeadershipLostAsync(stoppingToken);
-        while (shipping is null && !electing.IsCompleted)
-        {
-            // Standby: wait for the term to start (or the process to stop).
-            await Task.WhenAny(electing, Task.Delay(settings.LeaseRetryPeriod, time, stoppingToken)).ConfigureAwait(false);
-        }
-
+        await Task.WhenAny(electing, termStarted.Task).ConfigureAwait(false);
         if (shipping is not null)
         {
             var first = await Task.WhenAny(electing, shipping).ConfigureAwait(false);

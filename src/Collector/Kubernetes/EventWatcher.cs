@@ -12,12 +12,13 @@ namespace Collector.Kubernetes;
 /// Keeps one namespace (or the whole cluster) of core/v1 Events flowing into the buffer, following the
 /// API's list-then-watch rules in one place:
 /// list in pages (limit/continue), then watch from the list's resourceVersion with bookmarks; a watch the
-/// server ends normally resumes at once from the last version seen; a failed or cut one resumes from there
-/// after a capped backoff; a silent one is abandoned by the watchdog and resumed; a 410 (Expired/Gone) on
-/// the watch or on a list page means that position is gone, so the whole list starts over. Events already
-/// handed on at the same resourceVersion are skipped (<see cref="SeenVersions"/>), so a relist does not
-/// ship the cluster again. Writing into a full buffer waits: a slow queue holds the watch back, nothing is
-/// dropped.
+/// server ends normally resumes at once from the last version seen; a failed or cut one, or one that sent a
+/// line that is not a watch event, resumes from there after a capped backoff; a silent one is abandoned by
+/// the watchdog and resumed; a 410 (Expired/Gone) on the watch or on a list page means that position is
+/// gone, so the whole list starts over. Events already handed on at the same resourceVersion are skipped
+/// (<see cref="SeenVersions"/>), so a relist does not ship the cluster again. Writing into a full buffer
+/// waits: a slow queue holds the watch back, nothing is dropped. Health hears of every list page and every
+/// notification handled (bookmarks included), per namespace.
 /// </summary>
 public sealed class EventWatcher(
     IEventApi api,
@@ -50,6 +51,7 @@ public sealed class EventWatcher(
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            WatchRun? watch = null;
             try
             {
                 if (resourceVersion is null)
@@ -68,7 +70,7 @@ public sealed class EventWatcher(
                     failures = 0;
                 }
 
-                var watch = new WatchRun(this, output, resourceVersion);
+                watch = new WatchRun(this, output, resourceVersion);
                 var end = await watch.RunAsync(cancellationToken).ConfigureAwait(false);
                 resourceVersion = watch.ResourceVersion;
                 if (watch.ReceivedAny)
@@ -97,6 +99,12 @@ public sealed class EventWatcher(
                         _metrics.WatchRestarts.WithLabels("failed").Inc();
                         await DelayAsync(failures++, cancellationToken).ConfigureAwait(false);
                         break;
+                    case WatchStreamEnd.Unreadable:
+                        // Logged with the line by the reader's callback. Asked again from the last version
+                        // handled, the server sends that event again (or a 410, and the list has it).
+                        _metrics.WatchRestarts.WithLabels("unreadable").Inc();
+                        await DelayAsync(failures++, cancellationToken).ConfigureAwait(false);
+                        break;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -111,6 +119,17 @@ public sealed class EventWatcher(
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
+                // A cut stream resumes after the last notification it delivered, not where it started: nothing
+                // is skipped, and what was already handed on is not asked for again.
+                if (watch is not null)
+                {
+                    resourceVersion = watch.ResourceVersion;
+                    if (watch.ReceivedAny)
+                    {
+                        failures = 0;
+                    }
+                }
+
                 var delay = Backoff.Delay(failures++, _settings.WatchBackoffMax);
                 Log.WatchFailed(_logger, ex, _name, resourceVersion ?? "(list)", delay);
                 _metrics.WatchRestarts.WithLabels("failed").Inc();
@@ -146,7 +165,7 @@ public sealed class EventWatcher(
         do
         {
             var page = await _api.ListAsync(_watchedNamespace, _settings.ListPageSize, continueToken, cancellationToken).ConfigureAwait(false);
-            _health.WatchProgressed();
+            _health.WatchProgressed(_watchedNamespace);
             pages++;
 
             // Every page of one list is a snapshot at the first page's version; the watch starts there.
@@ -189,6 +208,7 @@ public sealed class EventWatcher(
     {
         public string ResourceVersion { get; private set; } = resourceVersion;
 
+        /// <summary>True once a notification (bookmarks included) was read and handled.</summary>
         public bool ReceivedAny { get; private set; }
 
         public WatchNotification? Error { get; private set; }
@@ -216,18 +236,14 @@ public sealed class EventWatcher(
                 return WatchStreamEnd.Idle;
             }
 
+            // An accepted watch is not progress yet: only what the server sends on it is (health counts a
+            // bookmark, never an open connection that stays silent).
             connect.CancelAfter(Timeout.InfiniteTimeSpan);
             await using var _ = stream.ConfigureAwait(false);
-            owner._health.WatchProgressed();
             return await WatchStreamReader.ReadAsync(
                 stream,
                 HandleAsync,
-                (line, ex) => Log.InvalidWatchLine(owner._logger, ex, owner._name, EventJson.Preview(line.Span)),
-                () =>
-                {
-                    ReceivedAny = true;
-                    owner._health.WatchProgressed();
-                },
+                (line, ex) => Log.UnreadableWatchLine(owner._logger, ex, owner._name, EventJson.Preview(line.Span), ResourceVersion),
                 owner._settings.WatchIdleTimeout,
                 owner._time,
                 cancellationToken).ConfigureAwait(false);
@@ -235,6 +251,8 @@ public sealed class EventWatcher(
 
         private async ValueTask<bool> HandleAsync(WatchNotification notification, CancellationToken cancellationToken)
         {
+            ReceivedAny = true;
+            owner._health.WatchProgressed(owner._watchedNamespace);
             switch (notification.Type)
             {
                 case "ADDED" or "MODIFIED":

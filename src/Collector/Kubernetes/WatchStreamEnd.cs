@@ -11,4 +11,10 @@ public enum WatchStreamEnd
 
     /// <summary>The handler asked to stop (an ERROR event).</summary>
     Stopped,
+
+    /// <summary>
+    /// A line was not a watch event (cut short, garbled on the way): the event it carried is unknown, so the
+    /// watch must be asked again from the last version handled rather than read on.
+    /// </summary>
+    Unreadable,
 }

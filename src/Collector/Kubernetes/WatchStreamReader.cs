@@ -6,9 +6,11 @@ namespace Collector.Kubernetes;
 
 /// <summary>
 /// Reads a watch response: newline-delimited JSON, one watch event per line, arriving in HTTP chunks that
-/// need not align with lines. Owns the watchdog: if the server sends nothing (bookmarks included) for the
-/// idle timeout, the read is abandoned and the caller reconnects. The timer only runs while waiting for
-/// the network, never while the handler waits on a full buffer, so back-pressure is not mistaken for a
+/// need not align with lines. A line that is not a watch event ends the read
+/// (<see cref="WatchStreamEnd.Unreadable"/>) instead of being skipped: skipping it would lose whatever event
+/// it carried until some later relist. Owns the watchdog: if the server sends nothing (bookmarks included)
+/// for the idle timeout, the read is abandoned and the caller reconnects. The timer only runs while waiting
+/// for the network, never while the handler waits on a full buffer, so back-pressure is not mistaken for a
 /// dead stream.
 /// </summary>
 public static class WatchStreamReader
@@ -17,21 +19,20 @@ public static class WatchStreamReader
     public delegate ValueTask<bool> NotificationHandler(WatchNotification notification, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads until the stream ends, goes idle, or the handler stops. A stream that ends in the middle of a
-    /// line was cut, and throws <see cref="IOException"/> like a reset connection does.
+    /// Reads until the stream ends, goes idle, the handler stops, or a line is not a watch event (reported to
+    /// <paramref name="onUnreadableLine"/> first). A stream that ends in the middle of a line was cut, and
+    /// throws <see cref="IOException"/> like a reset connection does.
     /// </summary>
     public static async Task<WatchStreamEnd> ReadAsync(
         Stream stream,
         NotificationHandler handler,
-        Action<ReadOnlyMemory<byte>, JsonException> onInvalidLine,
-        Action onProgress,
+        Action<ReadOnlyMemory<byte>, JsonException> onUnreadableLine,
         TimeSpan idleTimeout,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        ArgumentNullException.ThrowIfNull(onInvalidLine);
-        ArgumentNullException.ThrowIfNull(onProgress);
+        ArgumentNullException.ThrowIfNull(onUnreadableLine);
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
@@ -52,11 +53,6 @@ public static class WatchStreamReader
 
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 var buffer = result.Buffer;
-                if (!buffer.IsEmpty)
-                {
-                    onProgress();
-                }
-
                 while (TryReadLine(ref buffer, out var line))
                 {
                     if (IsBlank(line))
@@ -73,8 +69,8 @@ public static class WatchStreamReader
                     }
                     catch (JsonException ex)
                     {
-                        onInvalidLine(line.ToArray(), ex);
-                        continue;
+                        onUnreadableLine(line.ToArray(), ex);
+                        return WatchStreamEnd.Unreadable;
                     }
 
                     if (!await handler(notification, cancellationToken).ConfigureAwait(false))

@@ -13,7 +13,8 @@ public sealed class CollectorMetrics
         EventsDuplicate = Registry.CreateCounter("collector_events_duplicate_total", "Events not sent again because this process already sent that resourceVersion.");
         EventsSent = Registry.CreateCounter("collector_events_sent_total", "Events in messages the queue accepted.");
         EventsTruncated = Registry.CreateCounter("collector_events_truncated_total", "Events whose message was shortened to fit one queue message.");
-        MessagesSent = Registry.CreateCounter("collector_messages_sent_total", "Queue messages accepted.");
+        MessagesSent = Registry.CreateCounter("collector_messages_sent_total", "Queue messages accepted (heartbeats included).");
+        HeartbeatsSent = Registry.CreateCounter("collector_heartbeats_sent_total", "Envelopes without events accepted, sent when nothing else was for HEARTBEAT_INTERVAL.");
         SendFailures = Registry.CreateCounter("collector_send_failures_total", "Queue messages not accepted by a send attempt (each is retried).");
         SendRetries = Registry.CreateCounter("collector_send_retries_total", "Send attempts that repeated failed messages.");
         BufferDepth = Registry.CreateGauge("collector_buffer_depth", "Events waiting between the watch and the sender.");
@@ -37,6 +38,8 @@ public sealed class CollectorMetrics
     public Counter EventsTruncated { get; }
 
     public Counter MessagesSent { get; }
+
+    public Counter HeartbeatsSent { get; }
 
     public Counter SendFailures { get; }
 

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "resourceVersion {ResourceVersion} of {Namespace} has expired ({Reason}: {StatusMessage}); listing again")]
     public static partial void WatchExpired(ILogger logger, string @namespace, string resourceVersion, string reason, string statusMessage);
 
-    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Ignoring a watch line of {Namespace} that is not a watch event: {Preview}")]
-    public static partial void InvalidWatchLine(ILogger logger, Exception exception, string @namespace, string preview);
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "The watch of {Namespace} sent a line that is not a watch event: {Preview}; restarting it from resourceVersion {ResourceVersion}")]
+    public static partial void UnreadableWatchLine(ILogger logger, Exception exception, string @namespace, string preview, string resourceVersion);
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "The watch of {Namespace} reported error {Code} {Reason}: {StatusMessage}; restarting it")]
     public static partial void WatchError(ILogger logger, string @namespace, int code, string reason, string statusMessage);

@@ -95,6 +95,18 @@ public sealed class EnvelopePacker
         return true;
     }
 
+    /// <summary>
+    /// An envelope without events, <c>{"schema":"eks-events/v1","clusterName":"...","events":[]}</c>: the
+    /// heartbeat. The indexer accepts it as a message with nothing to store.
+    /// </summary>
+    public Envelope Heartbeat()
+    {
+        var body = new byte[_header.Length + Footer.Length];
+        _header.CopyTo(body, 0);
+        Footer.CopyTo(body, _header.Length);
+        return new Envelope(body, 0);
+    }
+
     private Envelope CloseOpen()
     {
         var body = new byte[_header.Length + _open.WrittenCount + Footer.Length];

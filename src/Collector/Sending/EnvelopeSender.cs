@@ -15,6 +15,10 @@ namespace Collector.Sending;
 /// Failed entries, and only those, are retried with capped backoff until accepted: while a batch is being
 /// retried the sender does not read the buffer, the buffer fills, and the watch waits. When the buffer
 /// is completed (shutdown), everything left is packed and sent before <see cref="RunAsync"/> returns.
+/// When nothing has been accepted for HEARTBEAT_INTERVAL and the collector is healthy, it sends an envelope
+/// without events (or the open message, early), so the queue hears from a running leader even in a quiet
+/// cluster. It tells <see cref="HealthState"/> when it has messages to send and when one is accepted; waiting
+/// with nothing to send is not a stall.
 /// </summary>
 public sealed class EnvelopeSender(
     ChannelReader<ObservedEvent> input,
@@ -28,6 +32,7 @@ public sealed class EnvelopeSender(
     private readonly EnvelopePacker _packer = new(settings.ClusterName, settings.MaxMessageBytes);
     private readonly List<Envelope> _ready = [];
     private DateTimeOffset? _flushAt;
+    private DateTimeOffset? _heartbeatAt;
     private IReadOnlyList<Envelope> _inFlight = [];
 
     /// <summary>
@@ -36,6 +41,7 @@ public sealed class EnvelopeSender(
     /// </summary>
     public async Task RunAsync(CancellationToken abortToken)
     {
+        ScheduleHeartbeat();
         try
         {
             while (true)
@@ -63,8 +69,13 @@ public sealed class EnvelopeSender(
                     continue;
                 }
 
-                // Nothing to send: the sender is keeping up.
-                health.SenderProgressed();
+                if (_heartbeatAt is { } heartbeat && time.GetUtcNow() >= heartbeat && await HeartbeatAsync(abortToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                // Nothing to send: waiting is not a stall.
+                health.SendIdle();
                 if (!await WaitForInputAsync(abortToken).ConfigureAwait(false))
                 {
                     break;
@@ -112,10 +123,40 @@ public sealed class EnvelopeSender(
         _flushAt = null;
     }
 
-    /// <summary>Waits for more events or the flush deadline; false when the input is complete and empty.</summary>
+    private void ScheduleHeartbeat() =>
+        _heartbeatAt = settings.HeartbeatInterval > TimeSpan.Zero ? time.GetUtcNow() + settings.HeartbeatInterval : null;
+
+    /// <summary>
+    /// Nothing was accepted for HEARTBEAT_INTERVAL: sends the open message now if there is one, else an envelope
+    /// without events. A collector that is not healthy (a silent watch) sends none, so that silence on the queue
+    /// also tells of a stuck collector. True when something was sent.
+    /// </summary>
+    private async Task<bool> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        if (_packer.OpenEventCount > 0)
+        {
+            FlushOpen();
+            await SendReadyAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (health.Problem() is not null)
+        {
+            ScheduleHeartbeat();
+            return false;
+        }
+
+        _ready.Add(_packer.Heartbeat());
+        await SendReadyAsync(cancellationToken).ConfigureAwait(false);
+        metrics.HeartbeatsSent.Inc();
+        return true;
+    }
+
+    /// <summary>Waits for more events, the flush deadline or the heartbeat; false when the input is complete and empty.</summary>
     private async Task<bool> WaitForInputAsync(CancellationToken cancellationToken)
     {
-        if (_flushAt is not { } due)
+        var due = _flushAt is { } flush && (_heartbeatAt is not { } beat || flush <= beat) ? flush : _heartbeatAt;
+        if (due is null)
         {
             if (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -125,7 +166,7 @@ public sealed class EnvelopeSender(
             return false;
         }
 
-        var remaining = due - time.GetUtcNow();
+        var remaining = due.Value - time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
             return true;
@@ -149,6 +190,7 @@ public sealed class EnvelopeSender(
     /// <summary>Sends the first ready envelopes (at most ten and 1 MiB in total) until every one is accepted.</summary>
     private async Task SendReadyAsync(CancellationToken cancellationToken)
     {
+        health.SendPending();
         var batch = TakeBatch();
         var attempt = 0;
         while (true)
@@ -183,7 +225,8 @@ public sealed class EnvelopeSender(
             {
                 metrics.MessagesSent.Inc(accepted);
                 metrics.LastSuccessfulSend.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
-                health.SenderProgressed();
+                health.SendAccepted();
+                ScheduleHeartbeat();
             }
 
             if (failed.Count == 0)

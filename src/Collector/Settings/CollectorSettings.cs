@@ -73,8 +73,15 @@ public sealed record CollectorSettings
 
     public TimeSpan SendBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>/healthz fails when the watch, or a sender with work pending, made no progress for this long.</summary>
+    /// <summary>/healthz fails when a watch, or a sender with messages to send, made no progress for this long.</summary>
     public TimeSpan HealthStallTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A healthy leader that has sent nothing for this long sends an envelope without events, so that the
+    /// queue's NumberOfMessagesSent is never zero while a collector runs and "nothing sent" means "no collector,
+    /// or a stuck one" (the CollectorSilent alarm). Zero turns it off.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How many (uid → resourceVersion) pairs are remembered to skip re-sending after a relist.</summary>
     public int DedupCapacity { get; init; } = 50_000;

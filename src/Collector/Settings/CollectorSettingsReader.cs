@@ -63,6 +63,7 @@ public static class CollectorSettingsReader
             WatchBackoffMax = reader.Duration(EnvironmentVariables.WatchBackoffMax, defaults.WatchBackoffMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
             SendBackoffMax = reader.Duration(EnvironmentVariables.SendBackoffMax, defaults.SendBackoffMax, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
             HealthStallTimeout = reader.Duration(EnvironmentVariables.HealthStallTimeout, defaults.HealthStallTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+            HeartbeatInterval = reader.Duration(EnvironmentVariables.HeartbeatInterval, defaults.HeartbeatInterval, TimeSpan.Zero, TimeSpan.FromHours(1)),
             DedupCapacity = reader.Int(EnvironmentVariables.DedupCapacity, defaults.DedupCapacity, 0, 10_000_000),
             ShutdownTimeout = reader.Duration(EnvironmentVariables.ShutdownTimeout, defaults.ShutdownTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
         };
@@ -94,6 +95,11 @@ public static class CollectorSettingsReader
         if (settings.HealthStallTimeout <= settings.WatchIdleTimeout)
         {
             reader.Error($"{EnvironmentVariables.HealthStallTimeout} ({settings.HealthStallTimeout}) must be longer than {EnvironmentVariables.WatchIdleTimeout} ({settings.WatchIdleTimeout}), or a quiet watch would fail the health check before the watchdog restarts it.");
+        }
+
+        if (settings.HeartbeatInterval > TimeSpan.Zero && settings.HeartbeatInterval < TimeSpan.FromSeconds(1))
+        {
+            reader.Error($"{EnvironmentVariables.HeartbeatInterval} must be 0 (off) or at least 1s, got '{reader.Get(EnvironmentVariables.HeartbeatInterval)}' (each heartbeat is one SQS request).");
         }
 
         if (reader.Errors.Count > 0)

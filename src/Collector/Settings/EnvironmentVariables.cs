@@ -29,6 +29,7 @@ public static class EnvironmentVariables
     public const string WatchBackoffMax = "WATCH_BACKOFF_MAX";
     public const string SendBackoffMax = "SEND_BACKOFF_MAX";
     public const string HealthStallTimeout = "HEALTH_STALL_TIMEOUT";
+    public const string HeartbeatInterval = "HEARTBEAT_INTERVAL";
     public const string DedupCapacity = "DEDUP_CAPACITY";
     public const string ShutdownTimeout = "SHUTDOWN_TIMEOUT";
 

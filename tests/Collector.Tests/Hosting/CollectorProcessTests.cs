@@ -53,7 +53,7 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
         Assert.Empty(queue.Events);
 
         collector.Terminate();
-        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(0, exitCode);
         await queue.DrainAsync();
@@ -136,7 +136,7 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
 
             // Everything is still waiting for the 10-minute flush: SIGTERM must send it before exiting.
             collector.Terminate();
-            var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(0, exitCode);
             await queue.DrainAsync();
@@ -159,7 +159,7 @@ public sealed class CollectorProcessTests(MotoFixture moto) : IAsyncLifetime
             ["FLUSH_INTERVAL"] = "whenever",
         });
 
-        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await collector.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, exitCode);
         var stderr = string.Join('\n', collector.StandardError);

@@ -47,7 +47,7 @@ internal sealed class QueueReader(IAmazonSQS sqs, string name, string url)
     /// <summary>Drains until <paramref name="condition"/> holds or the time is up.</summary>
     public async Task WaitForAsync(Func<QueueReader, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             await DrainAsync();

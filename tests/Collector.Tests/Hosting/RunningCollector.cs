@@ -20,7 +20,10 @@ internal sealed class RunningCollector : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    /// <summary>Settings tuned for tests: short timers, free port.</summary>
+    /// <summary>
+    /// Settings tuned for tests on real time: short flush and backoffs, free port; the watchdog and /healthz keep
+    /// wide margins (a loaded machine must not make a healthy collector look stuck).
+    /// </summary>
     public static CollectorSettings TestSettings(Uri queueUrl) => new()
     {
         QueueUrl = queueUrl,
@@ -29,8 +32,8 @@ internal sealed class RunningCollector : IAsyncDisposable
         FlushInterval = TimeSpan.FromMilliseconds(100),
         WatchBackoffMax = TimeSpan.FromMilliseconds(200),
         SendBackoffMax = TimeSpan.FromMilliseconds(200),
-        WatchIdleTimeout = TimeSpan.FromSeconds(2),
-        HealthStallTimeout = TimeSpan.FromSeconds(3),
+        WatchIdleTimeout = TimeSpan.FromSeconds(30),
+        HealthStallTimeout = TimeSpan.FromSeconds(60),
         ShutdownTimeout = TimeSpan.FromSeconds(10),
     };
 

@@ -1,25 +1,27 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Collector.Kubernetes;
 using Collector.Kubernetes.LeaderElection;
 using k8s;
+using Microsoft.Extensions.Time.Testing;
 using TestSupport.Kubernetes;
 
 namespace Collector.Tests.Kubernetes;
 
 /// <summary>
-/// Candidates competing for one Lease on the Kubernetes API double, with real time. Durations are short but
-/// the assertions leave wide margins: an upper bound is checked only against a much larger alternative
-/// (release vs LeaseDuration), and lower bounds are safety properties that slowness cannot break.
+/// Candidates competing for one Lease on the Kubernetes API double, on fake time with client-go's default
+/// timing (15 s / 10 s / 2 s). Time moves in steps of <see cref="Step"/>, and only once every running
+/// candidate is parked in its wait again: each candidate sees every step, whatever the machine's load, so
+/// the renew deadline cannot be missed because a thread was slow, and durations are asserted exactly.
 /// </summary>
 public sealed partial class LeaseElectorTests : IAsyncLifetime
 {
     private const string Namespace = "eks-history";
     private const string LeaseName = "eks-history-collector";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly List<Candidate> _candidates = [];
     private readonly Lock _leadersGate = new();
     private int _leaders;
@@ -31,9 +33,6 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
     {
         _api = await KubernetesApiDouble.StartAsync();
         _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _api.Host.ToString() });
-
-        // The first request of a process (connection, JIT) can take longer than the short RenewDeadline here.
-        await new KubernetesLeaseApi(_client).GetAsync(Namespace, LeaseName, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -47,29 +46,31 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
         await _api.DisposeAsync();
     }
 
-    /// <summary>Timing for most cases: 2 s / 1 s / 0.2 s.</summary>
     private static LeaseElectorOptions Options(string identity) => new()
     {
         Namespace = Namespace,
         Name = LeaseName,
         Identity = identity,
-        LeaseDuration = TimeSpan.FromSeconds(2),
-        RenewDeadline = TimeSpan.FromSeconds(1),
-        RetryPeriod = TimeSpan.FromMilliseconds(200),
     };
+
+    private DateTimeOffset Now => _time.GetUtcNow();
 
     [Fact]
     public async Task Run_TwoCandidates_OneLeadsAndTheOtherFollowsIt()
     {
-        var a = Start(Options("collector-a"));
-        var b = Start(Options("collector-b"));
+        var options = Options("collector-a");
+        var a = Start(options);
+        var b = Start(options with { Identity = "collector-b" });
 
-        var leader = await Task.WhenAny(a.Leading.Task, b.Leading.Task).WaitAsync(Patience) == a.Leading.Task ? a : b;
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted || b.Leading.Task.IsCompleted, options.RetryPeriod, "a leader");
+        var leader = a.Leading.Task.IsCompleted ? a : b;
         var standby = leader == a ? b : a;
-        await WaitUntilAsync(() => standby.NewLeaders.Contains(leader.Identity));
+        await StepUntilAsync(() => standby.NewLeaders.Contains(leader.Identity), 2 * options.RetryPeriod, "the standby to see the leader");
 
-        // Well past LeaseDuration: the leader keeps renewing, so the standby never takes over.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // Five lease durations: the leader renews every RetryPeriod, so the standby never takes over.
+        var until = Now + (5 * options.LeaseDuration);
+        await StepUntilAsync(() => Now >= until, 6 * options.LeaseDuration, "five lease durations");
+
         Assert.True(leader.Elector.IsLeader, string.Join('\n', leader.Errors));
         Assert.False(standby.Elector.IsLeader);
         Assert.False(standby.Leading.Task.IsCompleted);
@@ -79,25 +80,26 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
         var spec = Spec();
         Assert.Equal(leader.Identity, spec["holderIdentity"]!.GetValue<string>());
         Assert.Equal(0, spec["leaseTransitions"]!.GetValue<int>());
-        Assert.Equal(2, spec["leaseDurationSeconds"]!.GetValue<int>());
+        Assert.Equal(15, spec["leaseDurationSeconds"]!.GetValue<int>());
+        Assert.InRange(Now - DateTimeOffset.Parse(spec["renewTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero, options.RetryPeriod);
     }
 
     [Fact]
     public async Task Run_LeaderStopped_StandbyLeadsAtOnceBecauseTheLeaseIsReleased()
     {
-        // A long LeaseDuration: without the release the standby could not lead for 8 s.
-        var options = Options("collector-a") with { LeaseDuration = TimeSpan.FromSeconds(8) };
+        var options = Options("collector-a");
         var a = Start(options);
-        await a.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, options.RetryPeriod, "a to lead");
         var b = Start(options with { Identity = "collector-b" });
-        await WaitUntilAsync(() => b.NewLeaders.Contains("collector-a"));
+        await StepUntilAsync(() => b.NewLeaders.Contains("collector-a"), 2 * options.RetryPeriod, "b to see a");
 
-        var stopped = Stopwatch.GetTimestamp();
         await a.StopAsync();
         Assert.Equal("", Spec()["holderIdentity"]!.GetValue<string>());
-        await b.Leading.Task.WaitAsync(Patience);
+        var stopped = Now;
+        await StepUntilAsync(() => b.Leading.Task.IsCompleted, options.LeaseDuration, "b to lead");
 
-        Assert.True(Stopwatch.GetElapsedTime(stopped) < TimeSpan.FromSeconds(4), $"took over after {Stopwatch.GetElapsedTime(stopped)}");
+        // Without the release b would wait LeaseDuration (15 s); with it, its next try (RetryPeriod + jitter) wins.
+        Assert.InRange(Now - stopped, TimeSpan.Zero, (1.2 * options.RetryPeriod) + Step);
         var spec = Spec();
         Assert.Equal("collector-b", spec["holderIdentity"]!.GetValue<string>());
         Assert.Equal(1, spec["leaseTransitions"]!.GetValue<int>());
@@ -108,18 +110,18 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
     {
         var options = Options("collector-a");
         var a = Start(options with { ReleaseOnCancel = false });
-        await a.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, options.RetryPeriod, "a to lead");
         var b = Start(options with { Identity = "collector-b" });
-        await WaitUntilAsync(() => b.NewLeaders.Contains("collector-a"));
+        await StepUntilAsync(() => b.NewLeaders.Contains("collector-a"), 2 * options.RetryPeriod, "b to see a");
 
-        var killed = Stopwatch.GetTimestamp();
         await a.StopAsync();
         Assert.Equal("collector-a", Spec()["holderIdentity"]!.GetValue<string>());
-        await b.Leading.Task.WaitAsync(Patience);
+        var killed = Now;
+        await StepUntilAsync(() => b.Leading.Task.IsCompleted, 2 * options.LeaseDuration, "b to lead");
 
-        // b last saw a renewal at most about one RetryPeriod before the kill; it waits LeaseDuration from then.
-        var waited = Stopwatch.GetElapsedTime(killed);
-        Assert.True(waited >= options.LeaseDuration - (2 * options.RetryPeriod), $"took over after {waited}");
+        // a renewed at most one RetryPeriod before the kill; b saw that within its own next try and waits
+        // LeaseDuration from the moment it saw it, then takes over on the try after that.
+        Assert.InRange(Now - killed, options.LeaseDuration - options.RetryPeriod - Step, options.LeaseDuration + (2.4 * options.RetryPeriod) + Step);
         var spec = Spec();
         Assert.Equal("collector-b", spec["holderIdentity"]!.GetValue<string>());
         Assert.Equal(1, spec["leaseTransitions"]!.GetValue<int>());
@@ -130,20 +132,21 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
     {
         var options = Options("collector-a");
         var a = Start(options);
-        await a.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, options.RetryPeriod, "a to lead");
         var b = Start(options with { Identity = "collector-b" });
-        await WaitUntilAsync(() => b.NewLeaders.Contains("collector-a"));
+        await StepUntilAsync(() => b.NewLeaders.Contains("collector-a"), 2 * options.RetryPeriod, "b to see a");
 
-        var refused = Stopwatch.GetTimestamp();
+        var refused = Now;
         _api.LeaseFault = request => request.Method == "PUT" && request.HolderIdentity == "collector-a" ? 500 : null;
-        await a.Running.WaitAsync(Patience);
-        var lostAfter = Stopwatch.GetElapsedTime(refused);
-        await b.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Running.IsCompleted, 2 * options.RenewDeadline, "a to give up");
+        var lostAfter = Now - refused;
+        await StepUntilAsync(() => b.Leading.Task.IsCompleted, 2 * options.LeaseDuration, "b to lead");
 
-        Assert.True(lostAfter < options.RenewDeadline + TimeSpan.FromSeconds(2.5), $"gave up after {lostAfter}");
+        // Timed from the start of a's last successful renewal, at most one RetryPeriod before the refusals began.
+        Assert.InRange(lostAfter, options.RenewDeadline - options.RetryPeriod, options.RenewDeadline + Step);
         Assert.False(a.Elector.IsLeader);
         Assert.Contains(a.Errors, e => e is KubernetesApiException { StatusCode: 500 });
-        Assert.True(a.StoppedLeadingAt < b.StartedLeadingAt, "the standby led while the old leader still did");
+        Assert.True(a.StoppedLeadingAt < b.StartedLeadingAt, $"a stopped leading at {a.StoppedLeadingAt:O}, b started at {b.StartedLeadingAt:O}");
         Assert.Equal(1, _mostLeadersAtOnce);
         Assert.Equal("collector-b", Spec()["holderIdentity"]!.GetValue<string>());
     }
@@ -151,24 +154,27 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
     [Fact]
     public async Task Run_AnotherHolderWritesTheLease_LeaderStepsDownWithoutTakingItBack()
     {
-        var a = Start(Options("collector-a"));
-        await a.Leading.Task.WaitAsync(Patience);
+        var options = Options("collector-a");
+        var a = Start(options);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, options.RetryPeriod, "a to lead");
 
         // Someone else wrote itself in as the holder (a misconfigured second deployment, or an operator).
         _api.UpdateLease(Namespace, LeaseName, lease => lease["spec"]!["holderIdentity"] = "collector-x");
-        await a.Running.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Running.IsCompleted, 2 * options.RetryPeriod, "a to step down");
+        var until = Now + options.LeaseDuration;
+        await StepUntilAsync(() => Now >= until, 2 * options.LeaseDuration, "a lease duration");
 
         Assert.False(a.Elector.IsLeader);
         Assert.Contains("collector-x", a.NewLeaders);
-        await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Equal("collector-x", Spec()["holderIdentity"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Run_OtherClientUpdatesTheLease_LeaderRereadsAndKeepsLeading()
     {
-        var a = Start(Options("collector-a"));
-        await a.Leading.Task.WaitAsync(Patience);
+        var options = Options("collector-a");
+        var a = Start(options);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, options.RetryPeriod, "a to lead");
 
         // Another client annotates the lease between the leader's read and its write, on every other renewal
         // (three times): each of those renewals meets a real 409 from the stale resourceVersion.
@@ -188,7 +194,7 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
             return null;
         };
 
-        await WaitUntilAsync(() => Volatile.Read(ref puts) >= 8);
+        await StepUntilAsync(() => Volatile.Read(ref puts) >= 8, 10 * options.RetryPeriod, "eight renewal writes");
 
         Assert.Equal(3, _api.LeaseConflicts);
         Assert.True(a.Elector.IsLeader);
@@ -206,14 +212,14 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
         _api.SetLease(Namespace, seeded);
         var options = Options("collector-a");
 
-        var started = Stopwatch.GetTimestamp();
+        var started = Now;
         var a = Start(options);
-        await WaitUntilAsync(() => a.NewLeaders.Contains("ip-192-168-1-10.ec2.internal_2f6d1c0e-6a55-4a1b-8a59-0f3c9b8d7e21"));
-        await a.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.NewLeaders.Contains("ip-192-168-1-10.ec2.internal_2f6d1c0e-6a55-4a1b-8a59-0f3c9b8d7e21"), options.RetryPeriod, "a to read the holder");
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, 2 * options.LeaseDuration, "a to lead");
 
         // Its renewTime is long past by this clock, but only the time the lease has not changed, as seen
         // here, counts: another node's clock could be wrong.
-        Assert.True(Stopwatch.GetElapsedTime(started) >= options.LeaseDuration, $"took over after {Stopwatch.GetElapsedTime(started)}");
+        Assert.InRange(Now - started, options.LeaseDuration, options.LeaseDuration + (1.2 * options.RetryPeriod) + Step);
         var lease = _api.GetLease(Namespace, LeaseName)!;
         var spec = lease["spec"]!;
         Assert.Equal("collector-a", spec["holderIdentity"]!.GetValue<string>());
@@ -226,13 +232,14 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
     [Fact]
     public async Task Run_ApiUnreachableAtFirst_ErrorsAreReportedAndTheCandidateLeadsOnceItAnswers()
     {
+        var options = Options("collector-a");
         _api.LeaseFault = _ => 503;
-        var a = Start(Options("collector-a"));
-        await WaitUntilAsync(() => a.Errors.Count >= 2);
+        var a = Start(options);
+        await StepUntilAsync(() => a.Errors.Count >= 2, 3 * options.RetryPeriod, "two errors");
         Assert.False(a.Leading.Task.IsCompleted);
 
         _api.LeaseFault = null;
-        await a.Leading.Task.WaitAsync(Patience);
+        await StepUntilAsync(() => a.Leading.Task.IsCompleted, 2 * options.RetryPeriod, "a to lead");
 
         Assert.Contains(a.Errors, e => e is KubernetesApiException { StatusCode: 503 });
         Assert.Equal("collector-a", Spec()["holderIdentity"]!.GetValue<string>());
@@ -251,7 +258,7 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
             RetryPeriod = TimeSpan.FromMilliseconds(retryMs),
         };
 
-        Assert.Throws<ArgumentException>(() => new LeaseElector(new KubernetesLeaseApi(_client), options, TimeProvider.System));
+        Assert.Throws<ArgumentException>(() => new LeaseElector(new KubernetesLeaseApi(_client), options, _time));
     }
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")]
@@ -261,7 +268,8 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
 
     private Candidate Start(LeaseElectorOptions options)
     {
-        var candidate = new Candidate(new LeaseElector(new KubernetesLeaseApi(_client), options, TimeProvider.System), this);
+        var time = new ObservedTimeProvider(_time);
+        var candidate = new Candidate(new LeaseElector(new KubernetesLeaseApi(_client), options, time), time, this);
         _candidates.Add(candidate);
         return candidate;
     }
@@ -275,27 +283,36 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>Waits until every candidate still running is parked in a wait (its requests and callbacks done).</summary>
+    private Task SettleAsync() => Eventually.TrueAsync(
+        () => _candidates.All(c => c.Running.IsCompleted || c.Time.PendingDelays.Count > 0),
+        () => "every candidate to wait again; errors: " + string.Join(" | ", _candidates.SelectMany(c => c.Errors).Select(e => e.Message)));
+
+    /// <summary>Moves fake time a step at a time, each step seen by every candidate, until <paramref name="condition"/> holds.</summary>
+    private async Task StepUntilAsync(Func<bool> condition, TimeSpan within, string what)
     {
-        var deadline = Stopwatch.GetTimestamp();
+        await SettleAsync();
+        var start = Now;
         while (!condition())
         {
-            Assert.True(Stopwatch.GetElapsedTime(deadline) < Patience, "condition not reached in time");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
+            Assert.True(Now - start <= within, $"{what}: not reached within {within} of fake time");
+            _time.Advance(Step);
+            await SettleAsync();
         }
     }
 
-    /// <summary>One elector running as a replica would, with what its callbacks reported.</summary>
+    /// <summary>One elector running as a replica would, with what its callbacks reported (times are fake time).</summary>
     private sealed class Candidate
     {
         private readonly CancellationTokenSource _stop = new();
 
-        public Candidate(LeaseElector elector, LeaseElectorTests test)
+        public Candidate(LeaseElector elector, ObservedTimeProvider time, LeaseElectorTests test)
         {
             Elector = elector;
+            Time = time;
             elector.OnStartedLeading += () =>
             {
-                StartedLeadingAt = Stopwatch.GetTimestamp();
+                StartedLeadingAt = time.GetUtcNow();
                 test.CountLeader(+1);
                 Leading.TrySetResult();
             };
@@ -306,13 +323,15 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
                 await elector.RunUntilLeadershipLostAsync(_stop.Token);
                 if (Leading.Task.IsCompleted)
                 {
-                    StoppedLeadingAt = Stopwatch.GetTimestamp();
+                    StoppedLeadingAt = time.GetUtcNow();
                     test.CountLeader(-1);
                 }
             });
         }
 
         public LeaseElector Elector { get; }
+
+        public ObservedTimeProvider Time { get; }
 
         public string Identity => Elector.Identity;
 
@@ -324,15 +343,15 @@ public sealed partial class LeaseElectorTests : IAsyncLifetime
 
         public ConcurrentQueue<Exception> Errors { get; } = new();
 
-        public long StartedLeadingAt { get; private set; }
+        public DateTimeOffset StartedLeadingAt { get; private set; }
 
-        public long StoppedLeadingAt { get; private set; }
+        public DateTimeOffset StoppedLeadingAt { get; private set; }
 
-        /// <summary>Cancels the run (SIGTERM) and waits for it to end.</summary>
+        /// <summary>Cancels the run (SIGTERM) and waits for it to end (the release is a real request).</summary>
         public async Task StopAsync()
         {
             await _stop.CancelAsync();
-            await Running.WaitAsync(Patience);
+            await Running.WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
 }

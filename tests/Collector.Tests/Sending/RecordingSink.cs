@@ -12,6 +12,7 @@ namespace Collector.Tests.Sending;
 internal sealed class RecordingSink : IEnvelopeSink
 {
     private readonly ConcurrentQueue<Envelope> _accepted = new();
+    private readonly ConcurrentQueue<DateTimeOffset> _acceptedAt = new();
     private readonly ConcurrentQueue<int> _batchSizes = new();
     private int _failNextEntries;
 
@@ -19,6 +20,11 @@ internal sealed class RecordingSink : IEnvelopeSink
     public volatile bool Down;
 
     public IReadOnlyList<Envelope> Accepted => [.. _accepted];
+
+    /// <summary>When each of <see cref="Accepted"/> was accepted, by <see cref="Clock"/>.</summary>
+    public IReadOnlyList<DateTimeOffset> AcceptedAt => [.. _acceptedAt];
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public IReadOnlyList<int> BatchSizes => [.. _batchSizes];
 
@@ -48,6 +54,7 @@ internal sealed class RecordingSink : IEnvelopeSink
             }
             else
             {
+                _acceptedAt.Enqueue(Clock.GetUtcNow());
                 _accepted.Enqueue(batch[i]);
             }
         }

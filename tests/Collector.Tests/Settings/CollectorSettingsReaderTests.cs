@@ -22,6 +22,21 @@ public sealed class CollectorSettingsReaderTests
         Assert.Equal(8080, settings.HttpPort);
         Assert.False(settings.LeaderElection);
         Assert.Empty(settings.Namespaces);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.HealthStallTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(3), settings.WatchIdleTimeout);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("1s", 1)]
+    [InlineData("1h", 3600)]
+    public void Read_HeartbeatInterval_ZeroTurnsItOffOtherwiseOneSecondToOneHour(string value, int seconds)
+    {
+        var environment = Valid();
+        environment["HEARTBEAT_INTERVAL"] = value;
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), CollectorSettingsReader.Read(environment, dryRun: false).HeartbeatInterval);
     }
 
     [Fact]
@@ -55,6 +70,9 @@ public sealed class CollectorSettingsReaderTests
     [InlineData("LEADER_ELECTION", "yes")]
     [InlineData("QUEUE_URL", "not a url")]
     [InlineData("WATCH_IDLE_TIMEOUT", "2h")]
+    [InlineData("HEARTBEAT_INTERVAL", "500ms")]
+    [InlineData("HEARTBEAT_INTERVAL", "2h")]
+    [InlineData("HEARTBEAT_INTERVAL", "often")]
     public void Read_BadValue_FailsNamingTheSettingAndTheValue(string name, string value)
     {
         var environment = Valid();

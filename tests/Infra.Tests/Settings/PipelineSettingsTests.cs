@@ -53,6 +53,7 @@ public sealed class PipelineSettingsTests
     [InlineData("alarmEmail", "not-an-address")]
     [InlineData("collectorNamespace", "Upper_Case")]
     [InlineData("indexerTimeoutSeconds", "900000")]
+    [InlineData("collectorSilenceMinutes", "14")]
     public void FromContext_InvalidValue_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Read((key, value)));

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Infra.Tests.Stacks;
 
-public sealed class ObservabilityTests(DefaultPipelineFixture fixture) : IClassFixture<DefaultPipelineFixture>
+public sealed partial class ObservabilityTests(DefaultPipelineFixture fixture) : IClassFixture<DefaultPipelineFixture>
 {
     private readonly SynthesizedPipeline _pipeline = fixture.Pipeline;
 
@@ -66,14 +67,39 @@ public sealed class ObservabilityTests(DefaultPipelineFixture fixture) : IClassF
     }
 
     [Fact]
-    public void Alarms_Default_FireWhenTheCollectorSendsNothingForThirtyMinutes()
+    public void Alarms_Default_FireWhenTheQueueGetsNoMessageForThirtyMinutesMissingDataIncluded()
     {
         var alarm = Assert.Single(AlarmsOn("AWS/SQS", "NumberOfMessagesSent"));
         Assert.Equal(1800, alarm.GetProperty("Period").GetInt32());
+        Assert.Equal("Sum", alarm.GetProperty("Statistic").GetString());
+        Assert.Equal(1, alarm.GetProperty("Threshold").GetDouble());
         Assert.Equal("LessThanThreshold", alarm.GetProperty("ComparisonOperator").GetString());
+        Assert.Equal(1, alarm.GetProperty("EvaluationPeriods").GetInt32());
         Assert.Equal("breaching", alarm.GetProperty("TreatMissingData").GetString());
         Assert.StartsWith("EventsQueue", alarm.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("heartbeat", alarm.GetProperty("AlarmDescription").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Alarms_ShortestSilencePeriod_HoldsThreeHeartbeatsOfTheShippedCollector()
+    {
+        // A quiet cluster must not page: the collector's manifest sets how often a leader sends at least a
+        // heartbeat, and even the shortest alarm period allowed must hold three of them.
+        var manifest = File.ReadAllText(RepositoryPaths.Combine("deploy", "collector", "collector.yaml"));
+        var heartbeat = HeartbeatSetting().Match(manifest);
+        Assert.True(heartbeat.Success, "the manifest sets HEARTBEAT_INTERVAL in minutes");
+        var heartbeatSeconds = 60 * int.Parse(heartbeat.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        using var shortest = SynthesizedPipeline.Create(new Dictionary<string, object> { ["collectorSilenceMinutes"] = 15 });
+
+        var alarm = Assert.Single(shortest.Resources("AWS::CloudWatch::Alarm").Values.Select(a => a.GetProperty("Properties")),
+            a => a.TryGetProperty("MetricName", out var m) && m.GetString() == "NumberOfMessagesSent");
+
+        Assert.Equal(900, alarm.GetProperty("Period").GetInt32());
+        Assert.True(alarm.GetProperty("Period").GetInt32() >= 3 * heartbeatSeconds, $"a {alarm.GetProperty("Period").GetInt32()} s period for a heartbeat every {heartbeatSeconds} s");
+    }
+
+    [GeneratedRegex(@"- name: HEARTBEAT_INTERVAL\s+value: ""?(\d+)m""?")]
+    private static partial Regex HeartbeatSetting();
 
     [Fact]
     public void AlarmTopic_WithEmail_SubscribesIt()

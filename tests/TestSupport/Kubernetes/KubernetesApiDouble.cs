@@ -24,7 +24,7 @@ namespace TestSupport.Kubernetes;
 /// version; list items without <c>kind</c>/<c>apiVersion</c>, as the real server serves them;</item>
 /// <item>chunked watch streams (newline-delimited watch events) from a resourceVersion, with BOOKMARK
 /// events when <c>allowWatchBookmarks</c> is set, ending normally after <c>timeoutSeconds</c>;</item>
-/// <item>injected faults (<see cref="WatchFault"/>): cut streams, silent streams, ERROR 410, HTTP 410/500;</item>
+/// <item>injected faults (<see cref="WatchFault"/>): cut streams, silent streams, an unreadable line, ERROR 410, HTTP 410/500;</item>
 /// <item>Leases with optimistic concurrency (a stale resourceVersion on update is 409 Conflict, creating an
 /// existing one is 409 AlreadyExists, a missing one is 404), enough for a leader elector; other clients'
 /// writes (<see cref="SetLease"/>, <see cref="UpdateLease"/>) and injected lease failures (<see cref="LeaseFault"/>).</item>
@@ -586,11 +586,24 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
                 return;
             }
 
+            var garble = fault == WatchFault.UnreadableLine;
+            string Line(Change change)
+            {
+                var line = WatchLine(change);
+                if (!garble)
+                {
+                    return line;
+                }
+
+                garble = false;
+                return line[..(line.Length / 2)];
+            }
+
             foreach (var change in backlog)
             {
                 if (Matches(change, request.Namespace))
                 {
-                    await WriteLineAsync(response, WatchLine(change), cancel.Token);
+                    await WriteLineAsync(response, Line(change), cancel.Token);
                 }
             }
 
@@ -603,7 +616,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
                 return;
             }
 
-            await StreamLiveAsync(response, channel, request, from, timeout, cancel.Token);
+            await StreamLiveAsync(response, channel, request, from, timeout, Line, cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -620,7 +633,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
         }
     }
 
-    private async Task StreamLiveAsync(HttpResponse response, Channel<Change> channel, WatchRequest request, long from, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task StreamLiveAsync(HttpResponse response, Channel<Change> channel, WatchRequest request, long from, TimeSpan timeout, Func<Change, string> line, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -661,7 +674,7 @@ public sealed class KubernetesApiDouble : IAsyncDisposable
             {
                 if (change.Version > from && Matches(change, request.Namespace))
                 {
-                    await WriteLineAsync(response, WatchLine(change), cancellationToken);
+                    await WriteLineAsync(response, line(change), cancellationToken);
                 }
             }
         }

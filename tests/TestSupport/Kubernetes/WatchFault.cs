@@ -23,4 +23,10 @@ public enum WatchFault
 
     /// <summary>Answer HTTP 500 with a Status body.</summary>
     InternalError,
+
+    /// <summary>
+    /// Send the first event of the stream cut off in the middle but with its line ended, as a proxy that
+    /// mangles a chunk would, then go on normally: that event arrives only if the client asks again.
+    /// </summary>
+    UnreadableLine,
 }

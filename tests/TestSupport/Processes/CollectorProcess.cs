@@ -22,7 +22,9 @@ public sealed class CollectorProcess : IAsyncDisposable
     {
         _process = process;
         _kubeconfig = kubeconfig;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
+        // Generous: on a loaded machine a probe may wait seconds for a thread; the collector itself drops a
+        // request after 10 s, so this only bounds a collector that hangs.
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>A client for the collector's health and metrics port.</summary>

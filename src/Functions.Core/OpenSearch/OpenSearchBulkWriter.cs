@@ -346,7 +346,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
                 if (answer.Kind != AnswerKind.Ok)
                 {
-                    var reason = $"index template {template.Name} could not be installed: {answer.Reason}";
+                    var reason = $"index template {template.Name} could not be installed: {(answer.ErrorType is null ? answer.Reason : $"HTTP {answer.Status} {answer.ErrorType}: {answer.Reason}")}";
                     LogRefused(writer._logger, answer.Status, reason);
                     FailAllNotStored(answer.Status, reason);
                     return false;

@@ -20,7 +20,14 @@ public sealed partial class ManifestTests
             .Replace("${CLUSTER_NAME}", "prod", StringComparison.Ordinal)
             .Replace("${AWS_REGION}", "us-east-1", StringComparison.Ordinal)
             .Replace("${IMAGE}", "123456789012.dkr.ecr.us-east-1.amazonaws.com/collector:1", StringComparison.Ordinal)
+            .Replace("${NODE_ARCHITECTURES}", "amd64", StringComparison.Ordinal)
             .Replace("${ROLE_ARN}", "", StringComparison.Ordinal);
+        if (PlaceholderPattern().Match(rendered) is { Success: true } left)
+        {
+            // A placeholder added to the manifest must be filled here too, or the YAML below means something else.
+            throw new InvalidOperationException($"collector.yaml has a placeholder this test does not fill: {left.Value}");
+        }
+
         var stream = new YamlStream();
         stream.Load(new StringReader(rendered));
         return stream.Documents.Select(d => (YamlMappingNode)d.RootNode).ToList();
@@ -54,7 +61,7 @@ public sealed partial class ManifestTests
     {
         var used = PlaceholderPattern().Matches(Template).Select(m => m.Groups[1].Value).ToHashSet();
 
-        Assert.Equal(new HashSet<string> { "NAMESPACE", "QUEUE_URL", "CLUSTER_NAME", "AWS_REGION", "IMAGE", "ROLE_ARN" }, used);
+        Assert.Equal(new HashSet<string> { "NAMESPACE", "QUEUE_URL", "CLUSTER_NAME", "AWS_REGION", "IMAGE", "ROLE_ARN", "NODE_ARCHITECTURES" }, used);
     }
 
     [Fact]

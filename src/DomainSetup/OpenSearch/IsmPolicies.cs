@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace OpenSearchSetup.OpenSearch;
+namespace DomainSetup.OpenSearch;
 
 /// <summary>
 /// Retention through Index State Management: a policy per index prefix that deletes an index once it is

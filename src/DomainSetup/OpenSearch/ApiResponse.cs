@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace OpenSearchSetup.OpenSearch;
+namespace DomainSetup.OpenSearch;
 
 /// <summary>Status and body of one call.</summary>
 public sealed record ApiResponse(HttpStatusCode Status, string Body)

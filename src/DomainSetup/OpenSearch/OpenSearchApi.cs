@@ -3,7 +3,7 @@ using System.Text;
 using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 
-namespace OpenSearchSetup.OpenSearch;
+namespace DomainSetup.OpenSearch;
 
 /// <summary>The few OpenSearch and Dashboards HTTP calls the setup makes, authenticated as the functions are (basic or SigV4).</summary>
 public sealed class OpenSearchApi(HttpClient http, OpenSearchCredentials connection, IRequestAuthenticator authenticator)
@@ -43,7 +43,7 @@ public sealed class OpenSearchApi(HttpClient http, OpenSearchCredentials connect
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                throw new InvalidOperationException($"{request.Method} {request.RequestUri} was refused (401): check <prefix>/user and <prefix>/password.");
+                throw new CredentialsRefusedException($"{request.Method} {request.RequestUri} was refused (401): check <prefix>/user and <prefix>/password.");
             }
 
             return new ApiResponse(response.StatusCode, text);

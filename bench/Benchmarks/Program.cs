@@ -6,6 +6,12 @@ if (args.Length > 0 && args[0] == "init-time")
     return await Benchmarks.Indexer.InitTimeMeasurement.RunAsync(args);
 }
 
+// `cpu-time SUITE [rounds] [seconds]`: CPU time per operation, for comparing builds on a loaded machine.
+if (args.Length > 0 && args[0] == "cpu-time")
+{
+    return Benchmarks.CpuTimeMeasurement.Run(args);
+}
+
 // `write-mixed-payloads DIR [linesPerStream]` writes the control-plane benchmark's Lambda events as files,
 // for timing other implementations on exactly the same input (bench/blueprint-compare.sh).
 if (args.Length > 1 && args[0] == "write-mixed-payloads")

@@ -20,11 +20,11 @@ public sealed class BodyOnlyBulkWriter(int maxBytes) : IBulkWriter
         _body.Clear();
         foreach (var item in items)
         {
-            if (!_body.TryAppend(item))
+            if (_body.Append(item, out _) == BulkAppendResult.Full)
             {
                 BodyBytes += _body.Length;
                 _body.Clear();
-                _body.TryAppend(item);
+                _body.Append(item, out _);
             }
         }
 

@@ -36,7 +36,7 @@ public class BulkBodyBenchmarks
         _body.Clear();
         foreach (var item in _items)
         {
-            _body.TryAppend(item);
+            _body.Append(item, out _);
         }
 
         return _body.Length;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using Functions.Core.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Documents;
 
@@ -14,6 +16,9 @@ namespace ControlPlaneLogsFunction.Documents;
 /// dots replaced with <c>_</c>, and at most <see cref="MaxMapKeys"/> keys are kept per map.</item>
 /// <item>a field named like one of ours (<c>@timestamp</c>, <c>log_type</c> ...) is written as <c>audit_&lt;name&gt;</c>.</item>
 /// </list>
+/// Raw copies carry the line's whitespace with them, so an event written over several lines (pretty-printed,
+/// as some exporters and older clusters write it) is made compact first: a line break copied into the
+/// document would break the <c>_bulk</c> body for every other line of the delivery.
 /// </summary>
 public static class AuditEventWriter
 {
@@ -23,20 +28,58 @@ public static class AuditEventWriter
     private const int MaxKeyBytes = 256;
 
     /// <summary>Writes the event's fields into the open document object.</summary>
+    /// <returns>Null, or why the line, though one JSON object, is not an audit event (the caller starts the document again).</returns>
     /// <exception cref="JsonException">The line is not one JSON object.</exception>
-    public static void Write(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
+    public static string? Write(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (json.IndexOfAnyInRange((byte)0, (byte)0x1F) < 0)
+        {
+            return WriteCompact(json, writer);
+        }
+
+        // Whitespace other than spaces: CR, LF or tabs between tokens (or a raw control character in a
+        // string, which the compactor refuses as invalid JSON).
+        var compact = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            if (!JsonCompactor.TryCompact(json, compact, out var length, out var problem))
+            {
+                throw new JsonException(problem);
+            }
+
+            return WriteCompact(compact.AsSpan(0, length), writer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compact);
+        }
+    }
+
+    private static string? WriteCompact(ReadOnlySpan<byte> json, Utf8JsonWriter writer)
+    {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("The line is not a JSON object.");
+            throw new JsonException(reader.TokenType switch
+            {
+                JsonTokenType.StartArray => "the line is a JSON array, not an object",
+                JsonTokenType.String => "the line is a JSON string, not an object",
+                JsonTokenType.Number => "the line is a JSON number, not an object",
+                JsonTokenType.True or JsonTokenType.False => "the line is a JSON boolean, not an object",
+                _ => "the line is JSON null, not an object",
+            });
         }
 
+        // kube-apiserver writes kind "Event" and an auditID in every event; a JSON object with neither is
+        // something else that reached the audit stream (a webhook batch, an exporter's own record).
+        var isAuditEvent = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = Name(ref reader);
             reader.Read();
+            isAuditEvent |= (name.SequenceEqual("kind"u8) && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("Event"u8))
+                || name.SequenceEqual("auditID"u8);
             if (FieldNames.IsOwnField(name))
             {
                 var prefixed = new byte[name.Length + 6]; // rare: an audit event never has these keys
@@ -66,6 +109,8 @@ public static class AuditEventWriter
         {
             throw new JsonException("The line holds more than one JSON value.");
         }
+
+        return isAuditEvent ? null : "a JSON object without \"kind\":\"Event\" or \"auditID\"";
     }
 
     private static void CopyUser(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer)

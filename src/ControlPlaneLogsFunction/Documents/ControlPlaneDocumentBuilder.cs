@@ -20,6 +20,7 @@ public sealed class ControlPlaneDocumentBuilder
     /// <summary>Most structured klog pairs taken from one line.</summary>
     public const int MaxPairs = 32;
 
+    private const string AuditProblem = "not a JSON audit event: ";
     private static readonly JsonEncodedText AuthenticatorPrefix = JsonEncodedText.Encode("authenticator_");
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -88,7 +89,7 @@ public sealed class ControlPlaneDocumentBuilder
         }
         catch (JsonException ex)
         {
-            parseError = "not a JSON audit event: " + ex.Message;
+            parseError = AuditProblem + ex.Message;
         }
 
         if (parseError is not null)
@@ -166,8 +167,7 @@ public sealed class ControlPlaneDocumentBuilder
         switch (type)
         {
             case LogType.KubeApiServerAudit:
-                WriteAudit(message);
-                return null;
+                return WriteAudit(message) is { } problem ? AuditProblem + problem : null;
             case LogType.Authenticator:
                 return WriteAuthenticator(message) ? null : "not an authenticator key=value line";
             case LogType.Unknown:
@@ -177,7 +177,7 @@ public sealed class ControlPlaneDocumentBuilder
         }
     }
 
-    private void WriteAudit(string message)
+    private string? WriteAudit(string message)
     {
         var max = Encoding.UTF8.GetMaxByteCount(message.Length);
         if (_utf8.Length < max)
@@ -186,12 +186,14 @@ public sealed class ControlPlaneDocumentBuilder
         }
 
         var length = Encoding.UTF8.GetBytes(message, _utf8);
-        AuditEventWriter.Write(_utf8.AsSpan(0, length), _writer);
+        return AuditEventWriter.Write(_utf8.AsSpan(0, length), _writer);
     }
 
     private bool WriteKlog(string message, DateTime eventTime)
     {
-        if (!KlogParser.TryParse(message, out var line))
+        // Whitespace around the line is not part of it: an exporter's indentation, or the CR of a line
+        // written with CRLF. @message keeps the line as it came.
+        if (!KlogParser.TryParse(message.AsSpan().Trim(), out var line))
         {
             return false;
         }

@@ -3,7 +3,7 @@ namespace Functions.Core.OpenSearch;
 /// <summary>One document to index: where it goes, its id, its JSON source and, optionally, an external version.</summary>
 /// <param name="Index">The target index.</param>
 /// <param name="Id">The document id; stable ids make redelivery harmless.</param>
-/// <param name="Source">The document as compact (single-line) UTF-8 JSON.</param>
+/// <param name="Source">The document, one UTF-8 JSON object; compact (one line) is the fast case, anything else is compacted or refused by <see cref="BulkRequestBody"/>.</param>
 public sealed record BulkItem(string Index, string Id, ReadOnlyMemory<byte> Source)
 {
     /// <summary>

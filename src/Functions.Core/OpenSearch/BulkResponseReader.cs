@@ -42,6 +42,41 @@ public static class BulkResponseReader
         return sawItems ? items : throw new JsonException("The _bulk response has no 'items'.");
     }
 
+    /// <summary>
+    /// Reads the <c>error</c> of a request OpenSearch refused as a whole,
+    /// <c>{"error":{"root_cause":[...],"type":"...","reason":"..."},"status":400}</c>.
+    /// </summary>
+    /// <returns>The error's type and reason (with the caused_by reason appended), or null when the body has no such error.</returns>
+    public static (string? Type, string? Reason)? ReadRequestError(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    return ReadError(ref reader);
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's HTML page, a cut body): no error to read.
+        }
+
+        return null;
+    }
+
     private static BulkResponseItem ReadItem(ref Utf8JsonReader reader)
     {
         var status = 0;

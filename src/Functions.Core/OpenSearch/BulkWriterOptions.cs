@@ -16,6 +16,13 @@ public sealed record BulkWriterOptions
     public int MaxRetryRounds { get; init; } = 20;
 
     /// <summary>
+    /// Most requests one write spends narrowing down requests that OpenSearch refused as a whole as
+    /// malformed. Finding k bad documents among n costs about 2·k·log2(n) (4 among 5,000: about 100);
+    /// the bound is for a refusal no document causes, where every half would be refused again.
+    /// </summary>
+    public int MaxNarrowingRequests { get; init; } = 256;
+
+    /// <summary>
     /// Time kept free before the deadline: no request starts and no wait ends later than this before it,
     /// so the function can still answer Lambda with what failed.
     /// </summary>

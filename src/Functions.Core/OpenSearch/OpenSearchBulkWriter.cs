@@ -12,12 +12,30 @@ namespace Functions.Core.OpenSearch;
 /// The <c>_bulk</c> writer. Its rules, each kept below where it applies:
 /// every item starts as not stored and only OpenSearch's own per-item answer changes that; transient
 /// faults (item 429/5xx; request 429/502/503/504, timeouts, broken connections) are retried with capped,
-/// jittered exponential backoff while the deadline allows; a 413 halves the request; a 401 re-reads the
-/// credentials once; anything else is reported with OpenSearch's reason, never swallowed.
+/// jittered exponential backoff while the deadline allows; a request refused as a whole because of what
+/// it holds (413, or a 400 saying the body is malformed) is narrowed down by halves until only the
+/// documents at fault are left, each then refused alone with OpenSearch's reason, so one bad document
+/// never takes its neighbours down; a 401 re-reads the credentials once; anything else is reported with
+/// OpenSearch's reason, never swallowed. A document the body cannot take (not one JSON object) is refused
+/// before any request.
 /// </summary>
 public sealed partial class OpenSearchBulkWriter : IBulkWriter
 {
     private const string VersionConflict = "version_conflict_engine_exception";
+
+    // A 400 for the whole request with one of these types is about what the body holds: a malformed
+    // action or document line, a document that fails validation (an _id over 512 bytes). Some document
+    // is at fault, so the request is narrowed down to it. Other 400s (and 403s) are about the request or
+    // the domain, where splitting would only multiply the same refusal.
+    private static readonly HashSet<string> MalformedTypes = new(StringComparer.Ordinal)
+    {
+        "illegal_argument_exception",
+        "x_content_parse_exception",
+        "json_parse_exception",
+        "mapper_parsing_exception",
+        "action_request_validation_exception",
+        "not_x_content_exception",
+    };
     private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -75,6 +93,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         private bool _refreshed;
         private int _retries;
         private int _requests;
+        private int _narrowingRequests;
 
         public BulkResult Result() => new(_outcomes, _retries, _requests, Stopwatch.GetElapsedTime(_started));
 
@@ -140,12 +159,21 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
             var chunk = new List<int>();
             foreach (var i in indices)
             {
-                if (!body.TryAppend(items[i]))
+                var appended = body.Append(items[i], out var refusal);
+                if (appended == BulkAppendResult.Full)
                 {
                     yield return chunk;
                     chunk = [];
                     body.Clear();
-                    body.TryAppend(items[i]);
+                    appended = body.Append(items[i], out refusal);
+                }
+
+                if (appended == BulkAppendResult.Refused)
+                {
+                    // Not one JSON object: no request could ever store it, and sent it could break the
+                    // body for the others. Refused for good, so the callers' per-document paths take it.
+                    _outcomes[i] = new BulkItemOutcome(BulkItemStatus.Rejected, 0, BulkRequestBody.RefusalType, refusal);
+                    continue;
                 }
 
                 chunk.Add(i);
@@ -164,7 +192,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
             body.Clear();
             foreach (var i in chunk)
             {
-                body.TryAppend(items[i]);
+                body.Append(items[i], out _); // appended before, when the chunk was cut, so it fits again
             }
 
             // filter_path keeps only what decides each item's fate: the response shrinks about tenfold, for
@@ -186,11 +214,31 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                 case AnswerKind.TooLarge when chunk.Count > 1:
                     // The domain's http.max_content_length is below BULK_MAX_BYTES: halve and carry on.
                     LogSplitting(writer._logger, chunk.Count, body.Length);
-                    work.Push(chunk[(chunk.Count / 2)..]);
-                    work.Push(chunk[..(chunk.Count / 2)]);
+                    Halve(chunk, work);
                     return false;
                 case AnswerKind.TooLarge:
                     _outcomes[chunk[0]] = new BulkItemOutcome(BulkItemStatus.Rejected, 413, "request_entity_too_large", $"the document alone ({body.Length} bytes) exceeds the domain's http.max_content_length");
+                    return false;
+                case AnswerKind.Malformed when chunk.Count > 1 && _narrowingRequests + 2 <= writer._options.MaxNarrowingRequests:
+                    // Some document made OpenSearch refuse the whole request: halve until the good halves
+                    // are stored and only the documents at fault are left, alone. k bad documents among n
+                    // cost about 2·k·log2(n) requests; a refusal that is not a document's (a cluster that
+                    // forbids explicit indices) is bounded by MaxNarrowingRequests.
+                    _narrowingRequests += 2;
+                    LogNarrowing(writer._logger, chunk.Count, response.ErrorType ?? "unknown", response.Reason);
+                    Halve(chunk, work);
+                    return false;
+                case AnswerKind.Malformed when chunk.Count > 1:
+                    LogNarrowingLimit(writer._logger, writer._options.MaxNarrowingRequests, chunk.Count, response.Reason);
+                    foreach (var i in chunk)
+                    {
+                        _outcomes[i] = new BulkItemOutcome(BulkItemStatus.NotStored, response.Status, response.ErrorType, $"{response.Reason}; OpenSearch refused the request as a whole and {writer._options.MaxNarrowingRequests} requests did not isolate the documents at fault");
+                    }
+
+                    return false;
+                case AnswerKind.Malformed:
+                    // Refused alone: this document is at fault. OpenSearch's own type and reason, for good.
+                    _outcomes[chunk[0]] = new BulkItemOutcome(BulkItemStatus.Rejected, response.Status, response.ErrorType, response.Reason);
                     return false;
                 case AnswerKind.Unauthorized when !_refreshed:
                     // Password rotation: read the parameters again, once per write, and resend.
@@ -205,6 +253,12 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                     FailAllNotStored(response.Status, response.Reason);
                     return true;
             }
+        }
+
+        private static void Halve(List<int> chunk, Stack<List<int>> work)
+        {
+            work.Push(chunk[(chunk.Count / 2)..]);
+            work.Push(chunk[..(chunk.Count / 2)]);
         }
 
         private void ApplyItems(List<int> chunk, Answer response, List<int> retry)
@@ -292,7 +346,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
                 if (answer.Kind != AnswerKind.Ok)
                 {
-                    var reason = $"index template {template.Name} could not be installed: {answer.Reason}";
+                    var reason = $"index template {template.Name} could not be installed: {(answer.ErrorType is null ? answer.Reason : $"HTTP {answer.Status} {answer.ErrorType}: {answer.Reason}")}";
                     LogRefused(writer._logger, answer.Status, reason);
                     FailAllNotStored(answer.Status, reason);
                     return false;
@@ -341,6 +395,8 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                 return response.StatusCode switch
                 {
                     _ when response.IsSuccessStatusCode => new Answer(AnswerKind.Ok, status, null!, bytes),
+                    HttpStatusCode.BadRequest when BulkResponseReader.ReadRequestError(bytes.Span) is ({ } errorType, var reason) && MalformedTypes.Contains(errorType)
+                        => new Answer(AnswerKind.Malformed, status, reason ?? Describe(status, bytes), bytes) { ErrorType = errorType },
                     HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
                         => new Answer(AnswerKind.Transient, status, Describe(status, bytes), bytes),
                     HttpStatusCode.RequestEntityTooLarge => new Answer(AnswerKind.TooLarge, status, Describe(status, bytes), bytes),
@@ -382,10 +438,15 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         Transient,
         TooLarge,
         Unauthorized,
+        Malformed,
         Refused,
     }
 
-    private readonly record struct Answer(AnswerKind Kind, int Status, string Reason, ReadOnlyMemory<byte> Body);
+    private readonly record struct Answer(AnswerKind Kind, int Status, string Reason, ReadOnlyMemory<byte> Body)
+    {
+        /// <summary>OpenSearch's error type, for a request refused as malformed.</summary>
+        public string? ErrorType { get; init; }
+    }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Retrying {Count} documents in {DelayMs} ms (round {Round})")]
     private static partial void LogRetrying(ILogger logger, int count, double delayMs, int round);
@@ -404,4 +465,10 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "Unreadable _bulk response: {Problem}")]
     private static partial void LogUnreadable(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Warning, Message = "OpenSearch refused a request of {Count} documents as a whole ({ErrorType}: {Reason}); splitting it to isolate the documents at fault")]
+    private static partial void LogNarrowing(ILogger logger, int count, string errorType, string reason);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "{Limit} requests did not isolate the documents OpenSearch refuses; {Count} documents stay not stored: {Reason}")]
+    private static partial void LogNarrowingLimit(ILogger logger, int limit, int count, string reason);
 }

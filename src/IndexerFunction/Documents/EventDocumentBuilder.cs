@@ -199,7 +199,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
                 case Member.Metadata:
                     WriteName(property);
                     var metadata = JsonMarshal.GetRawUtf8Value(property.Value);
-                    if (metadata.IndexOf("\"managedFields\""u8) < 0 && metadata.IndexOf("\"labels\""u8) < 0 && metadata.IndexOf("\"annotations\""u8) < 0 && metadata.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+                    if (metadata.IndexOf("\"managedFields\""u8) < 0 && metadata.IndexOf("\"labels\""u8) < 0 && metadata.IndexOf("\"annotations\""u8) < 0 && !HasLayout(metadata))
                     {
                         _writer.WriteRawValue(metadata, skipInputValidation: true); // nothing to drop or de-dot
                     }
@@ -241,12 +241,12 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     }
 
     /// <summary>
-    /// Whether every member but the timestamps and ours can be copied as it is: no line break (a
-    /// pretty-printed event would split the NDJSON line) and no key whose map changes.
+    /// Whether every member but the timestamps and ours can be copied as it is: no layout (a line break
+    /// in a pretty-printed event would split the NDJSON line) and no key whose map changes.
     /// </summary>
     private static bool NeedsNoRewrite(ReadOnlySpan<byte> raw)
     {
-        if (raw.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        if (HasLayout(raw))
         {
             return false;
         }
@@ -265,6 +265,14 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
         return true;
     }
+
+    /// <summary>
+    /// Whether parsed JSON holds a byte below 0x20. Inside a string such a byte is invalid JSON (the
+    /// parser refused it), so here it is layout between tokens: LF, CR or a tab. Raw copies must not
+    /// carry it: every document of a <c>_bulk</c> body is one line (the body would compact it anyway,
+    /// on its slow path).
+    /// </summary>
+    private static bool HasLayout(ReadOnlySpan<byte> raw) => raw.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0;
 
     private static Member Classify(JsonProperty property)
     {
@@ -336,7 +344,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
             _writer.WriteEndArray();
         }
-        else if (raw.IndexOfAny((byte)'\n', (byte)'\r') >= 0)
+        else if (HasLayout(raw))
         {
             // Pretty-printed input (kubectl -o json): a line break outside a string would split the
             // NDJSON line, so this value is written anew, compact.

@@ -32,9 +32,11 @@ public static class DocumentAssert
     /// <summary>Parses a document, failing on invalid JSON or on a duplicate key (which OpenSearch refuses).</summary>
     public static JsonObject Parse(ReadOnlyMemory<byte> source)
     {
-        using var strict = JsonDocument.Parse(source, new JsonDocumentOptions { AllowDuplicateProperties = false });
+        // As deep as OpenSearch's parser reads (the audit writer itself stops at 128).
+        var options = new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 1000 };
+        using var strict = JsonDocument.Parse(source, options);
         Assert.DoesNotContain((byte)'\n', source.ToArray()); // _bulk needs one line per document
-        return JsonNode.Parse(source.Span)!.AsObject();
+        return JsonNode.Parse(source.Span, documentOptions: options)!.AsObject();
     }
 
     /// <summary>Asserts that two JSON trees are equal, showing both when they are not.</summary>

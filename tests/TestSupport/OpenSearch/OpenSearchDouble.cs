@@ -17,6 +17,11 @@ namespace TestSupport.OpenSearch;
 /// <item>basic authentication with a password that can change (401 until the client re-reads it);</item>
 /// <item>a maximum request size (413), per-item 429s, whole-request 429/502/503/504, dropped
 /// connections, latency, and per-document mapping rejections (400 <c>mapper_parsing_exception</c>);</item>
+/// <item>the body read by OpenSearch's rules (<see cref="BulkBodyParser"/>) before anything is stored: a
+/// malformed action line (a document spread over several lines), a missing final newline or a request that
+/// fails validation (an <c>_id</c> over 512 bytes) refuses the whole request with 400 and OpenSearch's
+/// error, storing nothing; a document line that is complete but not a valid JSON object fails only its
+/// own item (400 <c>mapper_parsing_exception</c>, "failed to parse");</item>
 /// <item><c>PUT/GET _index_template</c>, <c>GET {index}/_doc/{id}</c>, <c>GET {pattern}/_count</c>.</item>
 /// </list>
 /// </summary>
@@ -34,6 +39,7 @@ public sealed class OpenSearchDouble : IAsyncDisposable
     private long _bulkBytes;
     private long _items429;
     private long _requestsFailed;
+    private long _requestsRefused;
     private readonly Random _shareRandom = new(20240601);
 
     private OpenSearchDouble(WebApplication app) => _app = app;
@@ -73,6 +79,16 @@ public sealed class OpenSearchDouble : IAsyncDisposable
     /// </summary>
     public Func<string, JsonElement, string?>? RejectDocument { get; set; }
 
+    /// <summary>
+    /// Decides whether a document makes the domain refuse the whole request it is in (400
+    /// <c>mapper_parsing_exception</c> for the request, nothing stored): return the reason, or null. Models
+    /// a request-level refusal that a well-formed body can still meet.
+    /// </summary>
+    public Func<string, JsonElement, string?>? RefuseRequestFor { get; set; }
+
+    /// <summary>The cluster setting <c>rest.action.multi.allow_explicit_index</c>; when false every request naming an index is refused.</summary>
+    public bool AllowExplicitIndex { get; set; } = true;
+
     /// <summary>When true, every item of every bulk request answers 429 (the domain's write queue is full).</summary>
     public bool RejectAllItemsWithTooManyRequests { get; set; }
 
@@ -90,6 +106,9 @@ public sealed class OpenSearchDouble : IAsyncDisposable
 
     /// <summary>Requests failed as a whole so far, by <see cref="FailNextRequests"/> or <see cref="Outage"/>.</summary>
     public long RequestsFailed => Interlocked.Read(ref _requestsFailed);
+
+    /// <summary>Bulk requests refused as a whole with 400 (malformed body, failed validation, <see cref="RefuseRequestFor"/>).</summary>
+    public long RequestsRefused => Interlocked.Read(ref _requestsRefused);
 
     /// <summary>How many bulk requests arrived (authenticated or not).</summary>
     public int BulkRequests => Volatile.Read(ref _bulkRequests);
@@ -354,33 +373,36 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         var started = DateTime.UtcNow;
         // filter_path=errors,items.*.status,items.*.error (what the writer asks for): only those members.
         var filtered = context.Request.Query.TryGetValue("filter_path", out var filter) && filter.ToString().Contains("items.*.status", StringComparison.Ordinal);
-        var items = new List<string>();
-        var errors = false;
-        var lines = SplitLines(body, out var terminated);
-        if (!terminated || lines.Count % 2 != 0)
+
+        // As OpenSearch does: the whole body is read and validated first; a refusal stores nothing.
+        IReadOnlyList<BulkOperation> operations;
+        try
         {
-            await WriteErrorAsync(context, 400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]");
+            operations = BulkBodyParser.Parse(body, AllowExplicitIndex);
+            if (RefuseRequestFor is { } refuse)
+            {
+                foreach (var operation in operations)
+                {
+                    if (ParseSource(operation.Source, out _) is { } source && refuse(operation.Index!, source) is { } reason)
+                    {
+                        throw new BulkRequestRefusedException("mapper_parsing_exception", reason);
+                    }
+                }
+            }
+        }
+        catch (BulkRequestRefusedException refused)
+        {
+            Interlocked.Increment(ref _requestsRefused);
+            await WriteErrorAsync(context, 400, refused.Type, refused.Message);
             return;
         }
 
-        for (var i = 0; i < lines.Count; i += 2)
+        var items = new List<string>();
+        var errors = false;
+        foreach (var operation in operations)
         {
-            string item;
-            try
-            {
-                item = ApplyIndex(lines[i], lines[i + 1], ref errors);
-                if (filtered)
-                {
-                    item = Filter(item);
-                }
-            }
-            catch (JsonException ex)
-            {
-                await WriteErrorAsync(context, 400, "x_content_parse_exception", ex.Message);
-                return;
-            }
-
-            items.Add(item);
+            var item = Apply(operation, ref errors);
+            items.Add(filtered ? Filter(item) : item);
         }
 
         var took = (int)(DateTime.UtcNow - started).TotalMilliseconds;
@@ -390,21 +412,26 @@ public sealed class OpenSearchDouble : IAsyncDisposable
             : $"{{\"took\":{took},\"errors\":{(errors ? "true" : "false")},\"items\":[{string.Join(',', items)}]}}");
     }
 
-    private string ApplyIndex(ReadOnlyMemory<byte> actionLine, ReadOnlyMemory<byte> sourceLine, ref bool errors)
+    private string Apply(BulkOperation operation, ref bool errors)
     {
-        using var action = JsonDocument.Parse(actionLine);
-        var (op, meta) = action.RootElement.EnumerateObject().Select(p => (p.Name, p.Value)).Single();
-        var index = meta.GetProperty("_index").GetString()!;
-        var id = meta.TryGetProperty("_id", out var idElement) ? idElement.GetString()! : Guid.NewGuid().ToString("N");
-        long? version = meta.TryGetProperty("version", out var v) ? v.GetInt64() : null;
-        var versionType = meta.TryGetProperty("version_type", out var vt) ? vt.GetString() : null;
+        var op = operation.Action;
+        var index = operation.Index!;
+        var id = operation.Id ?? Guid.NewGuid().ToString("N");
+        var version = operation.Version;
+        var versionType = operation.VersionType;
         if (op is not ("index" or "create"))
         {
             errors = true;
             return ErrorItem(op, index, id, 400, "illegal_argument_exception", $"the double supports only index and create, not {op}");
         }
 
-        var source = JsonDocument.Parse(sourceLine).RootElement.Clone();
+        // The source is parsed only now, for its own item, as the shard does.
+        if (ParseSource(operation.Source, out var problem) is not { } source)
+        {
+            errors = true;
+            return ErrorItem(op, index, id, 400, "mapper_parsing_exception", problem.Reason, problem.CausedBy);
+        }
+
         if (RejectAllItemsWithTooManyRequests
             || (_itemTooManyRequests.TryGetValue(id, out var left) && left > 0 && _itemTooManyRequests.TryUpdate(id, left - 1, left))
             || RefusedByShare())
@@ -460,6 +487,44 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The source as the shard parses it (DocumentParser): one JSON object, or null with why not, in
+    /// OpenSearch's words: empty, not UTF-8 or not JSON ("failed to parse", caused by the JSON parser's
+    /// error), or JSON that is not an object.
+    /// </summary>
+    private static JsonElement? ParseSource(ReadOnlyMemory<byte> source, out (string Reason, (string Type, string Reason)? CausedBy) problem)
+    {
+        problem = default;
+        if (source.IsEmpty)
+        {
+            problem = ("failed to parse, document is empty", null);
+            return null;
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(source.Span))
+        {
+            problem = ("failed to parse", ("json_parse_exception", "Invalid UTF-8 start byte"));
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(source, new JsonDocumentOptions { MaxDepth = 1000 });
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problem = ("Malformed content, must start with an object", null);
+                return null;
+            }
+
+            return json.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            problem = ("failed to parse", ("json_parse_exception", ex.Message));
+            return null;
+        }
+    }
+
     private bool TryOutage(out BulkFault fault)
     {
         fault = Outage ?? default;
@@ -490,30 +555,8 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         return $"{{\"{op.Name}\":{result}}}";
     }
 
-    private static string ErrorItem(string op, string index, string id, int status, string type, string reason) =>
-        $"{{\"{op}\":{{\"_index\":{Quote(index)},\"_id\":{Quote(id)},\"status\":{status.ToString(CultureInfo.InvariantCulture)},\"error\":{{\"type\":{Quote(type)},\"reason\":{Quote(reason)},\"index\":{Quote(index)},\"shard\":\"0\",\"index_uuid\":\"aAsFqTI0Tc2W0LCWgPNrOA\"}}}}}}";
+    private static string ErrorItem(string op, string index, string id, int status, string type, string reason, (string Type, string Reason)? causedBy = null) =>
+        $"{{\"{op}\":{{\"_index\":{Quote(index)},\"_id\":{Quote(id)},\"status\":{status.ToString(CultureInfo.InvariantCulture)},\"error\":{{\"type\":{Quote(type)},\"reason\":{Quote(reason)},\"index\":{Quote(index)},\"shard\":\"0\",\"index_uuid\":\"aAsFqTI0Tc2W0LCWgPNrOA\"{(causedBy is { } cause ? $",\"caused_by\":{{\"type\":{Quote(cause.Type)},\"reason\":{Quote(cause.Reason)}}}" : string.Empty)}}}}}}}";
 
     private static string Quote(string value) => JsonSerializer.Serialize(value);
-
-    private static List<ReadOnlyMemory<byte>> SplitLines(byte[] body, out bool terminated)
-    {
-        // OpenSearch requires the last line to end with a newline too.
-        terminated = body.Length > 0 && body[^1] == (byte)'\n';
-        var lines = new List<ReadOnlyMemory<byte>>();
-        var start = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            if (body[i] == (byte)'\n')
-            {
-                if (i > start)
-                {
-                    lines.Add(body.AsMemory(start, i - start));
-                }
-
-                start = i + 1;
-            }
-        }
-
-        return lines;
-    }
 }

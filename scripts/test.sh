@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh clone: checks the emulators and tools it relies on, installs
-# the CDK CLI from npm, builds every project, publishes both functions as Native AOT `bootstrap`
+# the CDK CLI from npm, builds every project, publishes the three functions as Native AOT `bootstrap`
 # executables and the collector as its Native AOT executable (the process-level tests run them), then runs
 # every test project but tests/Conformance.Tests, which needs public samples from outside the repository
 # (.ci/run runs it after this script when they are there).
@@ -37,7 +37,7 @@ step "Building"
 dotnet build Functions.sln -c Debug -nologo -clp:ErrorsOnly
 
 step "Publishing the functions (Native AOT, linux-x64)"
-for fn in IndexerFunction ControlPlaneLogsFunction; do
+for fn in IndexerFunction ControlPlaneLogsFunction SetupFunction; do
   if [ -d "src/$fn" ] && ls "src/$fn"/*.cs >/dev/null 2>&1; then
     dotnet publish "src/$fn" -c Release -r linux-x64 -o "artifacts/publish/$fn" -nologo -clp:ErrorsOnly
     ls -l "artifacts/publish/$fn/bootstrap"

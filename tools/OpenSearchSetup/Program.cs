@@ -1,13 +1,13 @@
 using Amazon.Runtime;
+using DomainSetup.Setup;
 using Functions.Core.Aws;
 using Functions.Core.Configuration;
 using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenSearchSetup.Settings;
-using OpenSearchSetup.Setup;
 
-// Wires the setup: options, SSM (standard AWS settings), one HttpClient, then the runner.
+// Wires the command: options, SSM (standard AWS settings), one HttpClient, then the setup or the checks.
 SetupSettings settings;
 try
 {
@@ -39,11 +39,21 @@ try
         ? new SigV4RequestAuthenticator(awsCredentials, settings.Service, ssm.Endpoint.Region, TimeProvider.System)
         : BasicRequestAuthenticator.Instance;
     var credentials = new SsmCredentialsSource(ssm, settings.ParameterPrefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance, readLogin: authenticator.NeedsLogin);
-    await new SetupRunner(credentials, authenticator, http, Console.Out).RunAsync(settings, cancellation.Token);
+    if (settings.Command == SetupCommand.Verify)
+    {
+        using var sqs = AwsJsonClient.Create(AwsService.Sqs, environment, awsCredentials, TimeProvider.System, region);
+        using var cloudWatch = AwsJsonClient.Create(AwsService.CloudWatch, environment, awsCredentials, TimeProvider.System, region);
+        var checks = new OpenSearchSetup.Verify.PipelineChecks(settings, credentials, authenticator, http, sqs, cloudWatch, TimeProvider.System);
+        var report = new OpenSearchSetup.Verify.CheckReport(Console.Out, colour: !Console.IsOutputRedirected);
+        await checks.RunAsync(report, cancellation.Token);
+        return report.Failed == 0 ? 0 : 1;
+    }
+
+    await new SetupRunner(credentials, authenticator, http, settings.Assets, TimeProvider.System, Console.Out).RunAsync(settings.ToOptions(), cancellation.Token);
     return 0;
 }
-catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or AwsServiceException or AmazonClientException or ConfigurationException)
+catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or AwsServiceException or AmazonClientException or ConfigurationException or IOException)
 {
-    Console.Error.WriteLine($"OpenSearch setup failed: {ex.Message}");
+    Console.Error.WriteLine($"OpenSearch {(settings.Command == SetupCommand.Verify ? "verify" : "setup")} failed: {ex.Message}");
     return 1;
 }

@@ -68,7 +68,7 @@ public sealed class CollectorDeployment : Construct
                 Exclude =
                 [
                     ".git", ".ci", "scripts", "artifacts", "bench", "dashboards", "deploy", "docs", "events", "infra", "tests", "tools",
-                    "src/IndexerFunction", "src/ControlPlaneLogsFunction",
+                    "src/IndexerFunction", "src/ControlPlaneLogsFunction", "src/SetupFunction", "src/DomainSetup",
                     "**/bin", "**/obj", "**/node_modules", "**/cdk.out", "**/TestResults", "**/BenchmarkDotNet.Artifacts",
                 ],
             });

@@ -38,10 +38,21 @@ public sealed class NativeFunction : Construct
             OnFailure = props.OnFailure,
         });
         // A stable logical id, so `sam local invoke <ProjectName>` and samconfig.toml name it.
-        ((CfnFunction)Function.Node.DefaultChild!).OverrideLogicalId(props.ProjectName);
+        ((CfnFunction)Function.Node.DefaultChild!).OverrideLogicalId(props.LogicalId ?? props.ProjectName);
 
         var access = props.Access;
         var stack = Stack.Of(this);
+        if (!props.OpenSearchAccess)
+        {
+            return;
+        }
+
+        if (access.Vpc is not null)
+        {
+            // A VPC domain is reachable only from inside its VPC.
+            FunctionNetwork.For(stack, access.Vpc).Place(Function);
+        }
+
         if (access.SigV4)
         {
             // Signing with the execution role: the function reads only the host parameter (a String, so

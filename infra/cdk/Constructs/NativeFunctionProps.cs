@@ -40,4 +40,13 @@ public sealed class NativeFunctionProps
 
     /// <summary>Where a failed asynchronous invocation goes after its retries (null: nowhere).</summary>
     public IDestination? OnFailure { get; init; }
+
+    /// <summary>The function's logical id when it is not <see cref="ProjectName"/> (a second function of the same code).</summary>
+    public string? LogicalId { get; init; }
+
+    /// <summary>
+    /// True (the default) when the function talks to OpenSearch: it may read the parameters (or call the domain with
+    /// SigV4) and, with vpcSubnetIds, runs in the domain's VPC. False for a function that never does.
+    /// </summary>
+    public bool OpenSearchAccess { get; init; } = true;
 }

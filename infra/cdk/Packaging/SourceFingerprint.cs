@@ -7,7 +7,8 @@ namespace Infra.Packaging;
 /// <summary>
 /// The asset hash of a function: exactly what its publish reads. That is the project and every project it
 /// references (followed through the csproj files, so a new shared library is never missed), without their
-/// bin/ and obj/, plus the build files MSBuild and the SDK pick up on the way to the repository root
+/// bin/ and obj/, the files a project includes from outside its folder (src/DomainSetup builds in the functions'
+/// index templates and dashboards/*.ndjson), plus the build files MSBuild and the SDK pick up on the way to the repository root
 /// (global.json, Directory.Build.*, Directory.Packages.props, NuGet.config, .editorconfig, which decides
 /// analyzer errors). A change anywhere else (docs, tests, the other function) leaves the function alone.
 /// Line endings are hashed as LF, so a Windows checkout gives the same hash as a Linux one.
@@ -33,7 +34,7 @@ public static class SourceFingerprint
         foreach (var projectFile in ProjectClosure(project))
         {
             var directory = Path.GetDirectoryName(projectFile)!;
-            foreach (var file in SourceFiles(directory))
+            foreach (var file in SourceFiles(directory).Concat(LinkedFiles(projectFile)))
             {
                 files.Add(file);
             }
@@ -91,6 +92,31 @@ public static class SourceFingerprint
         }
 
         return seen;
+    }
+
+    /// <summary>
+    /// Items a project includes from outside its folder (<c>Include="../../dashboards/*.ndjson"</c>): a wildcard is
+    /// allowed in the file name only, which is how this repository's projects write them.
+    /// </summary>
+    private static IEnumerable<string> LinkedFiles(string projectFile)
+    {
+        var directory = Path.GetDirectoryName(projectFile)!;
+        var items = XDocument.Load(projectFile).Descendants()
+            .Where(e => e.Name.LocalName is "EmbeddedResource" or "None" or "Content" or "Compile")
+            .Select(e => e.Attribute("Include")?.Value)
+            .Where(include => !string.IsNullOrWhiteSpace(include) && include.StartsWith("..", StringComparison.Ordinal));
+        foreach (var include in items)
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, include!.Replace('\\', '/')));
+            var folder = Path.GetDirectoryName(path)!;
+            if (Directory.Exists(folder))
+            {
+                foreach (var file in Directory.EnumerateFiles(folder, Path.GetFileName(path)))
+                {
+                    yield return file;
+                }
+            }
+        }
     }
 
     private static IEnumerable<string> SourceFiles(string projectDirectory)

@@ -47,6 +47,15 @@ public sealed partial class PipelineSettings
         public const string OpenSearchAuth = "openSearchAuth";
         public const string OpenSearchService = "openSearchService";
         public const string OpenSearchResourceArn = "openSearchResourceArn";
+        public const string OpenSearchCollectionName = "openSearchCollectionName";
+        public const string VpcSubnetIds = "vpcSubnetIds";
+        public const string VpcSecurityGroupIds = "vpcSecurityGroupIds";
+        public const string VpcId = "vpcId";
+        public const string VpcSsmEndpoint = "vpcSsmEndpoint";
+        public const string EventsRetentionDays = "eventsRetentionDays";
+        public const string ControlPlaneRetentionDays = "controlPlaneRetentionDays";
+        public const string OpenSearchSetup = "openSearchSetup";
+        public const string EnableControlPlaneLogs = "enableControlPlaneLogs";
     }
 
     /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
@@ -117,6 +126,27 @@ public sealed partial class PipelineSettings
 
     /// <summary>The domain or collection ARN the functions may call with SigV4.</summary>
     public string? OpenSearchResourceArn { get; init; }
+
+    /// <summary>With aoss: the collection's name, which its data access policy's rules name (the ARN carries its id).</summary>
+    public string? OpenSearchCollectionName { get; init; }
+
+    /// <summary>True for OpenSearch Serverless (openSearchService=aoss).</summary>
+    public bool Serverless => OpenSearchService == "aoss";
+
+    /// <summary>The functions' place in the domain's VPC, or null to run them outside any VPC.</summary>
+    public VpcPlacement? Vpc { get; init; }
+
+    /// <summary>Days an events index is kept (ISM on a domain, deletion on Serverless).</summary>
+    public required int EventsRetentionDays { get; init; }
+
+    /// <summary>Days a control-plane index is kept.</summary>
+    public required int ControlPlaneRetentionDays { get; init; }
+
+    /// <summary>True: the deploy installs templates, retention and dashboards (the Custom::OpenSearchSetup resource).</summary>
+    public required bool OpenSearchSetup { get; init; }
+
+    /// <summary>True: the deploy turns on the five control-plane log types (the Custom::ClusterLogging resource).</summary>
+    public required bool EnableControlPlaneLogs { get; init; }
 
     /// <summary>
     /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
@@ -226,6 +256,20 @@ public sealed partial class PipelineSettings
                 : "is required with openSearchAuth=sigv4 and openSearchService=aoss: the collection ARN (arn:aws:aoss:<region>:<account>:collection/<id>).");
         }
 
+        if (service == "aoss" && auth != "sigv4")
+        {
+            throw new SettingsException(Keys.OpenSearchAuth, "must be sigv4 with openSearchService=aoss: OpenSearch Serverless accepts only SigV4-signed requests. Pass -c openSearchAuth=sigv4 and the collection's ARN as openSearchResourceArn.");
+        }
+
+        var collectionName = reader.String(Keys.OpenSearchCollectionName);
+        if (service == "aoss" && (collectionName is null || !CollectionNamePattern().IsMatch(collectionName)))
+        {
+            throw new SettingsException(Keys.OpenSearchCollectionName, collectionName is null
+                ? "is required with openSearchService=aoss: the collection's name (its data access policy names it; the ARN carries only its id)."
+                : $"'{collectionName}' is not a collection name (3-32 of a-z, 0-9 and '-', starting with a letter).");
+        }
+
+        var vpc = VpcFrom(reader);
         var stackName = reader.String(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
         {
@@ -269,7 +313,59 @@ public sealed partial class PipelineSettings
             SigV4 = auth == "sigv4",
             OpenSearchService = service,
             OpenSearchResourceArn = resourceArn,
+            OpenSearchCollectionName = collectionName,
+            Vpc = vpc,
+            // The setup's own defaults (DomainSetup SetupOptions); ten years is the longest either side accepts.
+            EventsRetentionDays = reader.Int(Keys.EventsRetentionDays, 30, 1, 3650),
+            ControlPlaneRetentionDays = reader.Int(Keys.ControlPlaneRetentionDays, 14, 1, 3650),
+            OpenSearchSetup = reader.Bool(Keys.OpenSearchSetup, true),
+            EnableControlPlaneLogs = reader.Bool(Keys.EnableControlPlaneLogs, false),
         };
+    }
+
+    private static VpcPlacement? VpcFrom(Reader reader)
+    {
+        var subnets = reader.List(Keys.VpcSubnetIds);
+        var groups = reader.List(Keys.VpcSecurityGroupIds);
+        var vpcId = reader.String(Keys.VpcId);
+        var ssmEndpoint = reader.Bool(Keys.VpcSsmEndpoint, false);
+        if (subnets.Count == 0)
+        {
+            // Without subnets nothing is placed in a VPC; a lone VPC key is a half-finished configuration.
+            foreach (var (key, given) in new[] { (Keys.VpcSecurityGroupIds, groups.Count > 0), (Keys.VpcId, vpcId is not null), (Keys.VpcSsmEndpoint, ssmEndpoint) })
+            {
+                if (given)
+                {
+                    throw new SettingsException(Keys.VpcSubnetIds, $"is required with {key}: the comma-separated private subnet ids the functions run in (subnet-..., in two or more availability zones).");
+                }
+            }
+
+            return null;
+        }
+
+        foreach (var subnet in subnets.Where(s => !SubnetIdPattern().IsMatch(s)))
+        {
+            throw new SettingsException(Keys.VpcSubnetIds, $"'{subnet}' is not a subnet id (subnet-0123abcd...).");
+        }
+
+        foreach (var group in groups.Where(g => !SecurityGroupIdPattern().IsMatch(g)))
+        {
+            throw new SettingsException(Keys.VpcSecurityGroupIds, $"'{group}' is not a security group id (sg-0123abcd...).");
+        }
+
+        if (vpcId is not null && !VpcIdPattern().IsMatch(vpcId))
+        {
+            throw new SettingsException(Keys.VpcId, $"'{vpcId}' is not a VPC id (vpc-0123abcd...).");
+        }
+
+        if (vpcId is null && (groups.Count == 0 || ssmEndpoint))
+        {
+            throw new SettingsException(Keys.VpcId, groups.Count == 0
+                ? $"is required with {Keys.VpcSubnetIds} unless {Keys.VpcSecurityGroupIds} is given: the stack creates the functions' security group (HTTPS out) in it."
+                : $"is required with {Keys.VpcSsmEndpoint}=true: the endpoint is created in it.");
+        }
+
+        return new VpcPlacement { SubnetIds = subnets, SecurityGroupIds = groups, VpcId = vpcId, SsmEndpoint = ssmEndpoint };
     }
 
     private static IReadOnlyList<TargetArchitecture> CollectorArchitecturesFrom(string? value, TargetArchitecture functions, string? image)
@@ -302,6 +398,18 @@ public sealed partial class PipelineSettings
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,127}$")]
     private static partial Regex StackNamePattern();
 
+    [GeneratedRegex("^[a-z][a-z0-9-]{2,31}$")]
+    private static partial Regex CollectionNamePattern();
+
+    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
+    private static partial Regex SubnetIdPattern();
+
+    [GeneratedRegex("^sg-[0-9a-f]{8,17}$")]
+    private static partial Regex SecurityGroupIdPattern();
+
+    [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
+    private static partial Regex VpcIdPattern();
+
     /// <summary>Context values arrive as strings from <c>-c key=value</c> and as JSON values from cdk.json.</summary>
     private sealed class Reader(Func<string, object?> context)
     {
@@ -311,6 +419,18 @@ public sealed partial class PipelineSettings
             string s when string.IsNullOrWhiteSpace(s) => null,
             string s => s.Trim(),
             var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+        };
+
+        /// <summary>A comma-separated list (from -c) or a JSON array (from cdk.json); empty entries dropped.</summary>
+        public IReadOnlyList<string> List(string key) => context(key) switch
+        {
+            null => [],
+            string s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            System.Collections.IEnumerable items => items.Cast<object?>()
+                .Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty)
+                .Where(i => i.Length > 0)
+                .ToList(),
+            var other => throw new SettingsException(key, $"'{other}' is not a comma-separated list."),
         };
 
         public int Int(string key, int fallback, int min, int max)

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.SQS;
 using Infra.Constructs;
 using Infra.Packaging;
 using Infra.Settings;
@@ -41,6 +42,9 @@ public sealed class PipelineStack : Stack
             Parameters = parameters,
             Code = FunctionCode.For(this, "ControlPlaneLogsFunction", settings),
         });
+        // A fixed name, so that `OpenSearchSetup verify` finds the queue a human must look at for control-plane deliveries.
+        ((CfnQueue)controlPlane.DeadLetterQueue.Node.DefaultChild!).QueueName = ControlPlaneDeadLetterQueueName(settings.ClusterName);
+        var setup = CreateDeploySetup(settings, parameters, indexer, controlPlane);
         var alarms = new PipelineAlarms(this, "Alarms", new PipelineAlarmsProps
         {
             Settings = settings,
@@ -68,6 +72,65 @@ public sealed class PipelineStack : Stack
         Output("ParameterPrefix", settings.SsmParameterPrefix, "Set <prefix>/user and <prefix>/password as SecureStrings (docs/deploy.md).");
         Output("AlarmTopicArn", alarms.Topic.TopicArn, "Subscribe here to the pipeline's alarms.");
         Output("CollectorRoleArn", collector.Role.RoleArn, "The role the collector's service account uses.");
+        if (setup?.OpenSearchSetup is { } installed)
+        {
+            Output("OpenSearchSetup", Fn.Join(": ", [installed.GetAttString("Status"), installed.GetAttString("Message")]), "What the deploy installed in OpenSearch (DONE, WARNING, or NOT_DONE with the reason and the command to run).");
+        }
+
+        if (setup?.ClusterLogging is { } logging)
+        {
+            Output("ControlPlaneLogging", Fn.Join(": ", [logging.GetAttString("Status"), logging.GetAttString("Message")]), "Whether the five control-plane log types are on.");
+        }
+
+        if (FunctionNetwork.Of(this)?.CreatedSecurityGroupId is { } group)
+        {
+            Output("FunctionsSecurityGroupId", group, "Allow HTTPS (443) from this group in the OpenSearch domain's security group.");
+        }
+    }
+
+    /// <summary>
+    /// The name of the queue holding the control-plane deliveries that need a human: fixed like the events queue's, so
+    /// that `verify` finds it. The cluster part is cut so the whole fits SQS's 80 characters.
+    /// </summary>
+    public static string ControlPlaneDeadLetterQueueName(string clusterName)
+    {
+        const string Suffix = "-eks-history-control-plane-dlq";
+        return (clusterName.Length <= 80 - Suffix.Length ? clusterName : clusterName[..(80 - Suffix.Length)]) + Suffix;
+    }
+
+    private DeploySetup? CreateDeploySetup(PipelineSettings settings, OpenSearchParameters parameters, Indexer indexer, ControlPlaneLogs controlPlane)
+    {
+        DeploySetup? setup = null;
+        if (settings.OpenSearchSetup || settings.EnableControlPlaneLogs || settings.Serverless)
+        {
+            setup = new DeploySetup(this, "Setup", new DeploySetupProps
+            {
+                Settings = settings,
+                Parameters = parameters,
+                Code = FunctionCode.For(this, "SetupFunction", settings),
+                AssetsHash = SetupAssetsFingerprint.Of(RepositoryLayout.Root),
+            });
+        }
+
+        if (setup?.ClusterLogging is { } logging)
+        {
+            // The subscription filter needs the log group, which the logging resource makes sure of.
+            controlPlane.Node.AddDependency(logging);
+        }
+
+        if (settings.Serverless)
+        {
+            var access = new ServerlessAccess(this, "ServerlessAccess", new ServerlessAccessProps
+            {
+                Settings = settings,
+                IndexerRole = indexer.Function.Function.Role!,
+                ControlPlaneRole = controlPlane.Function.Function.Role!,
+                SetupRole = setup?.OpenSearchRole,
+            });
+            setup?.OpenSearchSetup?.Node.AddDependency(access);
+        }
+
+        return setup;
     }
 
     /// <summary>The events queue's name: fixed, so the collector manifest can carry its URL before it exists.</summary>

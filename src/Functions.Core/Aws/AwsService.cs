@@ -20,6 +20,18 @@ public sealed record AwsService(string EndpointPrefix, string SigningName, strin
     /// <summary>Simple Queue Service (awsJson1_0).</summary>
     public static AwsService Sqs { get; } = new("sqs", "sqs", "SQS", "AmazonSQS", "1.0");
 
+    /// <summary>CloudWatch (awsJson1_0, which it accepts besides its older query protocol).</summary>
+    public static AwsService CloudWatch { get; } = new("monitoring", "monitoring", "CLOUDWATCH", "GraniteServiceVersion20100801", "1.0");
+
+    /// <summary>CloudWatch Logs (awsJson1_1).</summary>
+    public static AwsService Logs { get; } = new("logs", "logs", "CLOUDWATCH_LOGS", "Logs_20140328", "1.1");
+
+    /// <summary>Elastic Kubernetes Service: a REST-JSON service (<see cref="AwsRestJsonClient"/>), so no target prefix.</summary>
+    public static AwsService Eks { get; } = new("eks", "eks", "EKS", "", "");
+
+    /// <summary>Lambda: a REST-JSON service (<see cref="AwsRestJsonClient"/>), so no target prefix.</summary>
+    public static AwsService Lambda { get; } = new("lambda", "lambda", "LAMBDA", "", "");
+
     /// <summary>The request and response content type.</summary>
     public string ContentType => "application/x-amz-json-" + JsonVersion;
 

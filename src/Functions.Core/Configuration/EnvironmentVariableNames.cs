@@ -27,6 +27,12 @@ public static class EnvironmentVariableNames
     /// <summary>The SigV4 signing name: <c>es</c> (domains, default) or <c>aoss</c> (Serverless).</summary>
     public const string OpenSearchService = "OPENSEARCH_SERVICE";
 
+    /// <summary>
+    /// SetupFunction only: the name of its twin inside the domain's VPC, which does the OpenSearch work while this
+    /// one, outside the VPC, answers CloudFormation (absent: it does the work itself).
+    /// </summary>
+    public const string SetupDelegateFunction = "SETUP_DELEGATE_FUNCTION";
+
     /// <summary>Host and port of the Lambda Runtime API; absent outside Lambda.</summary>
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
 

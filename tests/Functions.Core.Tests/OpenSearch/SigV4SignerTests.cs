@@ -68,6 +68,7 @@ public sealed class SigV4SignerTests
     [Theory]
     [InlineData("search-logs-abc123.eu-west-1.es.amazonaws.com", "eu-west-1")]
     [InlineData("vpc-logs-abc123.ap-southeast-2.es.amazonaws.com", "ap-southeast-2")]
+    [InlineData("vpc-history-k2h4l9m3n8-abcdefghijklmnopqrstuvwxyz.cn-north-1.es.amazonaws.com.cn", "cn-north-1")]
     [InlineData("07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com", "us-east-1")]
     [InlineData("opensearch.example.com", null)]
     [InlineData("127.0.0.1", null)]

@@ -79,7 +79,7 @@ public sealed class CdkBundlingTests : IDisposable
         Assert.Contains($"IndexerFunction ({target.Name}): building in the {target.DockerPlatform} build container: this Linux", result.Error, StringComparison.Ordinal);
 
         var calls = Calls();
-        // The engine probe, then one image build for both functions, then one run per function.
+        // The engine probe, then one image build for the three functions, then one run per function.
         Assert.Equal(["version", "--format", "{{.Server.Version}}"], calls[0]);
         var build = Assert.Single(calls, c => c[0] == "build");
         Assert.Equal(target.DockerPlatform, build[Array.IndexOf(build, "--platform") + 1]);
@@ -87,8 +87,8 @@ public sealed class CdkBundlingTests : IDisposable
         var tag = build[Array.IndexOf(build, "-t") + 1];
 
         var runs = calls.Where(c => c[0] == "run").ToList();
-        Assert.Equal(2, runs.Count);
-        foreach (var project in new[] { "IndexerFunction", "ControlPlaneLogsFunction" })
+        Assert.Equal(3, runs.Count);
+        foreach (var project in new[] { "IndexerFunction", "ControlPlaneLogsFunction", "SetupFunction" })
         {
             var run = Assert.Single(runs, r => r.Contains($"src/{project}"));
             // CDK 2.160 does not pass the bundling platform on to `docker run`: the image built above for the
@@ -103,7 +103,7 @@ public sealed class CdkBundlingTests : IDisposable
 
         // CDK staged what the "container" wrote as the functions' code.
         var staged = Directory.GetFiles(Output, "bootstrap", SearchOption.AllDirectories);
-        Assert.Equal(2, staged.Length);
+        Assert.Equal(3, staged.Length);
     }
 
     [Fact]

@@ -28,6 +28,27 @@ public sealed class CfnLintTests
     }
 
     [Fact]
+    public async Task Synth_VpcWithSsmEndpointAndControlPlaneLogs_PassesCfnLint()
+    {
+        using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object>
+        {
+            ["vpcSubnetIds"] = string.Join(',', Stacks.VpcPlacementTests.Subnets),
+            ["vpcId"] = Stacks.VpcPlacementTests.VpcId,
+            ["vpcSsmEndpoint"] = "true",
+            ["enableControlPlaneLogs"] = "true",
+            ["openSearchEndpoint"] = "vpc-history-abc123.us-east-1.es.amazonaws.com",
+        });
+        await AssertNoLintErrorsAsync(pipeline);
+    }
+
+    [Fact]
+    public async Task Synth_Serverless_PassesCfnLint()
+    {
+        using var pipeline = SynthesizedPipeline.Create(Stacks.ServerlessTests.Context);
+        await AssertNoLintErrorsAsync(pipeline);
+    }
+
+    [Fact]
     public async Task Synth_DeployCollectorWithIrsaSigV4OnArm_PassesCfnLint()
     {
         using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object>

@@ -89,6 +89,52 @@ public sealed class SourceFingerprintTests : IDisposable
     }
 
     [Fact]
+    public void Of_FileIncludedFromOutsideTheProject_ChangesWhenItOrItsFolderDoes()
+    {
+        Write("src/Shared/Shared.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup><EmbeddedResource Include="../../dashboards/*.ndjson" /></ItemGroup>
+            </Project>
+            """);
+        Write("dashboards/a.ndjson", "{}\n");
+        Write("dashboards/notes.txt", "not built in\n");
+        var before = Fingerprint();
+
+        Write("dashboards/notes.txt", "still not built in\n");
+        Assert.Equal(before, Fingerprint());
+        Write("dashboards/a.ndjson", "{\"changed\":true}\n");
+        var edited = Fingerprint();
+        Assert.NotEqual(before, edited);
+        Write("dashboards/b.ndjson", "{}\n");
+        Assert.NotEqual(edited, Fingerprint());
+    }
+
+    [Fact]
+    public void Of_SetupFunction_CoversTheDashboardsAndTemplatesItBuildsIn()
+    {
+        // The real projects, copied: SetupFunction carries dashboards/*.ndjson and both index templates inside its
+        // bootstrap (src/DomainSetup embeds them), so a changed dashboard must give a new asset, or the Update that
+        // the changed AssetsHash triggers would run the old files.
+        var repository = RepositoryPaths.Combine();
+        foreach (var folder in new[] { "src/SetupFunction", "src/DomainSetup", "src/Functions.Core", "dashboards", "src/IndexerFunction/OpenSearch", "src/ControlPlaneLogsFunction/OpenSearch" })
+        {
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, folder), "*", SearchOption.AllDirectories)
+                         .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))
+            {
+                Write(Path.GetRelativePath(repository, file), File.ReadAllText(file));
+            }
+        }
+
+        var before = SourceFingerprint.Of(_root, "SetupFunction");
+        Write("dashboards/kubernetes-events.ndjson", File.ReadAllText(Path.Combine(repository, "dashboards", "kubernetes-events.ndjson")) + "\n");
+        var dashboardChanged = SourceFingerprint.Of(_root, "SetupFunction");
+        Write("src/ControlPlaneLogsFunction/OpenSearch/eks-control-plane-logs.template.json", "{}");
+
+        Assert.NotEqual(before, dashboardChanged);
+        Assert.NotEqual(dashboardChanged, SourceFingerprint.Of(_root, "SetupFunction"));
+    }
+
+    [Fact]
     public void Of_RepositoryFunctions_DifferAndAreStable()
     {
         var root = RepositoryPaths.Combine();

@@ -32,6 +32,87 @@ public sealed class PipelineSettingsTests
         Assert.False(settings.DeployCollector);
         Assert.Null(settings.OpenSearchEndpoint);
         Assert.Null(settings.AlarmEmail);
+        Assert.Null(settings.Vpc);
+        Assert.Equal(30, settings.EventsRetentionDays);
+        Assert.Equal(14, settings.ControlPlaneRetentionDays);
+        Assert.True(settings.OpenSearchSetup);
+        Assert.False(settings.EnableControlPlaneLogs);
+        Assert.False(settings.Serverless);
+    }
+
+    [Fact]
+    public void FromContext_VpcKeys_AreReadAsTheirLists()
+    {
+        var settings = Read(("vpcSubnetIds", " subnet-0a1b2c3d4e5f60718 ,subnet-0f1e2d3c4b5a69788,"), ("vpcId", "vpc-0a1b2c3d"), ("vpcSsmEndpoint", "true"));
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"], settings.Vpc!.SubnetIds);
+        Assert.Empty(settings.Vpc.SecurityGroupIds);
+        Assert.Equal("vpc-0a1b2c3d", settings.Vpc.VpcId);
+        Assert.True(settings.Vpc.SsmEndpoint);
+    }
+
+    [Fact]
+    public void FromContext_VpcListsFromCdkJson_AreAccepted()
+    {
+        var settings = Read(("vpcSubnetIds", new object[] { "subnet-0a1b2c3d" }), ("vpcSecurityGroupIds", new object[] { "sg-0a1b2c3d", "sg-1a1b2c3d" }));
+        Assert.Equal(["sg-0a1b2c3d", "sg-1a1b2c3d"], settings.Vpc!.SecurityGroupIds);
+        Assert.Null(settings.Vpc.VpcId);
+    }
+
+    [Theory]
+    [InlineData("vpcSubnetIds", "subnet-0a1b2c3d,vpc-0a1b2c3d", "vpcSubnetIds")]
+    [InlineData("vpcSubnetIds", "subnet-0a1b2c3d", "vpcId")]
+    [InlineData("vpcSecurityGroupIds", "sg-0a1b2c3d", "vpcSubnetIds")]
+    [InlineData("vpcId", "vpc-0a1b2c3d", "vpcSubnetIds")]
+    [InlineData("vpcSsmEndpoint", "true", "vpcSubnetIds")]
+    public void FromContext_IncompleteOrWrongVpcKeys_FailNamingTheKeyToFix(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
+        Assert.Equal(expected, ex.Key);
+    }
+
+    [Fact]
+    public void FromContext_OwnGroupsWithSsmEndpointButNoVpc_AsksForTheVpc()
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read(("vpcSubnetIds", "subnet-0a1b2c3d"), ("vpcSecurityGroupIds", "sg-0a1b2c3d"), ("vpcSsmEndpoint", "true"), ("vpcId", "")));
+        Assert.Equal("vpcId", ex.Key);
+        Assert.Contains("vpcSsmEndpoint", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_ServerlessWithBasicAuth_FailsNamingOpenSearchAuth()
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read(("openSearchService", "aoss")));
+        Assert.Equal("openSearchAuth", ex.Key);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("History")]
+    [InlineData("ab")]
+    public void FromContext_ServerlessWithoutAValidCollectionName_FailsNamingIt(string? name)
+    {
+        var pairs = new List<(string, object)>
+        {
+            ("openSearchService", "aoss"), ("openSearchAuth", "sigv4"), ("openSearchResourceArn", "arn:aws:aoss:us-east-1:123456789012:collection/abc"),
+        };
+        if (name is not null)
+        {
+            pairs.Add(("openSearchCollectionName", name));
+        }
+
+        var ex = Assert.Throws<SettingsException>(() => Read([.. pairs]));
+        Assert.Equal("openSearchCollectionName", ex.Key);
+    }
+
+    [Theory]
+    [InlineData("eventsRetentionDays", "0")]
+    [InlineData("controlPlaneRetentionDays", "3651")]
+    [InlineData("openSearchSetup", "maybe")]
+    [InlineData("enableControlPlaneLogs", "on")]
+    public void FromContext_InvalidSetupKey_FailsNamingIt(string key, string value)
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
+        Assert.Equal(key, ex.Key);
     }
 
     [Theory]

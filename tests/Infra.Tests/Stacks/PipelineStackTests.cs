@@ -127,9 +127,9 @@ public sealed class PipelineStackTests(DefaultPipelineFixture fixture) : IClassF
     public void LogGroups_Default_KeepThirtyDays()
     {
         var groups = _pipeline.Resources("AWS::Logs::LogGroup").Values.ToList();
-        Assert.Equal(2, groups.Count);
+        Assert.Equal(3, groups.Count);
         Assert.All(groups, g => Assert.Equal(30, g.GetProperty("Properties").GetProperty("RetentionInDays").GetInt32()));
-        foreach (var id in new[] { "IndexerFunction", "ControlPlaneLogsFunction" })
+        foreach (var id in new[] { "IndexerFunction", "ControlPlaneLogsFunction", "SetupFunction" })
         {
             var function = _pipeline.Json.GetProperty("Resources").GetProperty(id).GetProperty("Properties");
             Assert.True(function.TryGetProperty("LoggingConfig", out var logging), $"{id} writes to its own log group");

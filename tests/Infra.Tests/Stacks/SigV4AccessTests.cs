@@ -43,6 +43,7 @@ public sealed class SigV4AccessTests
             ["openSearchAuth"] = "sigv4",
             ["openSearchService"] = "aoss",
             ["openSearchResourceArn"] = collection,
+            ["openSearchCollectionName"] = "history",
         });
         var statement = Assert.Single(IamPolicyTests.PolicyStatementsOfRoleOf(pipeline, "IndexerFunction"), s => IamPolicyTests.Actions(s).Contains("aoss:APIAccessAll"));
         Assert.Equal(collection, statement.GetProperty("Resource").GetString());

@@ -63,11 +63,39 @@ public static class PublishedFunction
         }
 
         var built = File.GetLastWriteTimeUtc(bootstrap);
-        return new[] { Path.Combine(root, "src", function), Path.Combine(root, "src", "Functions.Core") }
+        return ProjectDirectories(Path.Combine(root, "src", function))
             .SelectMany(dir => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .All(f => File.GetLastWriteTimeUtc(f) <= built);
+    }
+
+    /// <summary>The project's folder and those of every project it references, followed through the csproj files.</summary>
+    private static IEnumerable<string> ProjectDirectories(string projectDirectory)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.GetFullPath(projectDirectory)]);
+        while (pending.TryPop(out var directory))
+        {
+            if (!seen.Add(directory))
+            {
+                continue;
+            }
+
+            foreach (var project in Directory.EnumerateFiles(directory, "*.csproj"))
+            {
+                foreach (var reference in System.Xml.Linq.XDocument.Load(project).Descendants().Where(e => e.Name.LocalName == "ProjectReference"))
+                {
+                    var include = reference.Attribute("Include")?.Value;
+                    if (!string.IsNullOrWhiteSpace(include))
+                    {
+                        pending.Push(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(directory, include.Replace('\\', '/'))))!);
+                    }
+                }
+            }
+        }
+
+        return seen;
     }
 
     private static async Task<FileStream> AcquireFileLockAsync(string path)

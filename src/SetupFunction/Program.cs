@@ -1,0 +1,4 @@
+using Functions.Core.Runtime;
+using SetupFunction;
+
+return await LambdaHost.RunAsync(args, SetupStartup.InitializeAsync);

@@ -1,0 +1,230 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using DomainSetup.Assets;
+using DomainSetup.OpenSearch;
+using DomainSetup.Setup;
+using Functions.Core.Aws;
+using Functions.Core.Credentials;
+using Functions.Core.OpenSearch;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using TestSupport.Moto;
+using TestSupport.OpenSearch;
+
+namespace DomainSetup.Tests.Setup;
+
+public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixture>, IAsyncLifetime
+{
+    private static readonly DateTimeOffset Today = new(2026, 12, 1, 9, 30, 0, TimeSpan.Zero);
+    private readonly string _prefix = $"/eksworkshop/setup-{Guid.NewGuid():N}/opensearch";
+    private readonly FakeTimeProvider _time = new(Today);
+    private SetupApiDouble _domain = null!;
+    private AmazonSimpleSystemsManagementClient _seed = null!;
+    private AwsJsonClient _ssm = null!;
+    private readonly StringWriter _output = new();
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync()
+    {
+        _domain = await SetupApiDouble.StartAsync();
+        _seed = moto.CreateSsmClient();
+        _ssm = moto.CreateAwsJsonClient(AwsService.Ssm);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _domain.DisposeAsync();
+        _seed.Dispose();
+        _ssm.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task PutParametersAsync(string? password = SetupApiDouble.Password)
+    {
+        await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/host", Type = ParameterType.String, Value = _domain.Endpoint.ToString() });
+        await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/user", Type = ParameterType.SecureString, Value = SetupApiDouble.User });
+        if (password is not null)
+        {
+            await _seed.PutParameterAsync(new PutParameterRequest { Name = $"{_prefix}/password", Type = ParameterType.SecureString, Value = password });
+        }
+    }
+
+    private SetupRunner Runner() =>
+        new(new SsmCredentialsSource(_ssm, _prefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance), BasicRequestAuthenticator.Instance, _http, EmbeddedSetupAssets.Instance, _time, _output);
+
+    private static SetupOptions Options(bool serverless = false, int eventsDays = SetupOptions.DefaultEventsRetentionDays, string events = SetupOptions.DefaultEventsIndex, string controlPlane = SetupOptions.DefaultControlPlaneIndex) => new()
+    {
+        EventsIndex = events,
+        ControlPlaneIndex = controlPlane,
+        EventsRetentionDays = eventsDays,
+        ControlPlaneRetentionDays = SetupOptions.DefaultControlPlaneRetentionDays,
+        Serverless = serverless,
+    };
+
+    private Task<IReadOnlyList<SetupStep>> RunAsync(SetupOptions? options = null) => Runner().RunAsync(options ?? Options(), CancellationToken.None);
+
+    private static int SavedObjectLines() => EmbeddedSetupAssets.Instance.SavedObjects()
+        .Sum(f => System.Text.Encoding.UTF8.GetString(f.Content).Split('\n').Count(l => l.Trim().Length > 0));
+
+    [Fact]
+    public async Task RunAsync_FreshDomain_InstallsTemplatesRetentionAndDashboards()
+    {
+        await PutParametersAsync();
+
+        var steps = await RunAsync();
+
+        Assert.Equal("eks-kubernetes-events-*", _domain.Templates["eks-kubernetes-events"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("eks-control-plane-logs-*", _domain.Templates["eks-control-plane-logs"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.Equal("date", _domain.Templates["eks-kubernetes-events"]["template"]!["mappings"]!["properties"]!["@timestamp"]!["type"]!.GetValue<string>());
+
+        var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
+        Assert.Equal("30d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+        Assert.Equal("delete", events["states"]![1]!["actions"]![0]!.AsObject().Single().Key);
+        Assert.Equal("eks-kubernetes-events-*", events["ism_template"]![0]!["index_patterns"]![0]!.GetValue<string>());
+        var controlPlane = _domain.Policies["eks-control-plane-logs-retention"]["policy"]!;
+        Assert.Equal("14d", controlPlane["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+
+        Assert.Equal(2, _domain.Imports.Count);
+        Assert.All(_domain.Imports, import =>
+        {
+            Assert.Equal("?overwrite=true", import.Query);
+            Assert.Equal("true", import.Xsrf);
+            Assert.EndsWith(".ndjson", import.FileName, StringComparison.Ordinal);
+        });
+        Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
+        Assert.Contains("dashboard/eks-history-kubernetes-events-dashboard", _domain.SavedObjects.Keys);
+        Assert.All(steps, s => Assert.Equal(StepOutcome.Done, s.Outcome));
+        Assert.Equal(6, steps.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondRun_UpdatesPoliciesConditionallyAndDuplicatesNothing()
+    {
+        await PutParametersAsync();
+        await RunAsync();
+
+        await RunAsync(Options(eventsDays: 7));
+
+        Assert.Contains(_domain.Requests, r => r.StartsWith("PUT /_plugins/_ism/policies/eks-kubernetes-events-retention?if_seq_no=", StringComparison.Ordinal));
+        var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
+        Assert.Equal("7d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
+        Assert.Equal(4, _domain.Imports.Count);
+        Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_IndicesThatAlreadyExist_GetTheRetentionPolicy()
+    {
+        await PutParametersAsync();
+        _domain.Indices["eks-kubernetes-events-2026.11.01"] = null;
+        _domain.Indices["eks-control-plane-logs-2026.11.01"] = "someone-elses-policy";
+
+        await RunAsync();
+
+        Assert.Equal("eks-kubernetes-events-retention", _domain.Indices["eks-kubernetes-events-2026.11.01"]);
+        // An index managed by another policy is left alone: ISM reports it as failed, which is not an error.
+        Assert.Equal("someone-elses-policy", _domain.Indices["eks-control-plane-logs-2026.11.01"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_CustomIndexPrefixes_MoveTemplatePatternsPoliciesAndIndexPatterns()
+    {
+        await PutParametersAsync();
+
+        await RunAsync(Options(events: "cluster-a-events", controlPlane: "cluster-a-cp"));
+
+        Assert.Equal("cluster-a-events-*", _domain.Templates["cluster-a-events"]["index_patterns"]![0]!.GetValue<string>());
+        Assert.True(_domain.Policies.ContainsKey("cluster-a-cp-retention"));
+        var titles = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
+            .Select(o => o["attributes"]!["title"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["cluster-a-cp*", "cluster-a-events*"], titles);
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongPassword_FailsSayingWhichParametersToCheck()
+    {
+        await PutParametersAsync(password: "wrong");
+        var ex = await Assert.ThrowsAsync<CredentialsRefusedException>(() => RunAsync());
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("<prefix>/password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_domain.Templates);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingPassword_FailsNamingTheParameter()
+    {
+        await PutParametersAsync(password: null);
+        var ex = await Assert.ThrowsAsync<Functions.Core.Configuration.ConfigurationException>(() => RunAsync());
+        Assert.Contains($"{_prefix}/password", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Serverless_InstallsTemplatesDeletesExpiredIndicesAndSkipsIsmAndDashboards()
+    {
+        await PutParametersAsync();
+        _domain.Serverless = true;
+        // Today is 2026-12-01: with 30 days, 2026-10-31 is one day past the retention and 2026-11-01 is not.
+        _domain.AddDocument("eks-kubernetes-events-2026.10.31", "a", Today.AddDays(-31));
+        _domain.AddDocument("eks-kubernetes-events-2026.11.01", "b", Today.AddDays(-30));
+        _domain.AddDocument("eks-kubernetes-events-b-2026.01.01", "c", Today.AddDays(-334));
+        _domain.AddDocument("eks-control-plane-logs-2026.11.16", "d", Today.AddDays(-15));
+        _domain.AddDocument("eks-control-plane-logs-2026.11.17", "e", Today.AddDays(-14));
+
+        var steps = await RunAsync(Options(serverless: true));
+
+        Assert.Equal(["eks-control-plane-logs", "eks-kubernetes-events"], _domain.Templates.Keys.Order());
+        Assert.Equal(
+            ["eks-control-plane-logs-2026.11.17", "eks-kubernetes-events-2026.11.01", "eks-kubernetes-events-b-2026.01.01"],
+            _domain.Indices.Keys.Order());
+        Assert.DoesNotContain(_domain.Requests, r => r.Contains("_plugins", StringComparison.Ordinal) || r.Contains("_dashboards", StringComparison.Ordinal));
+        Assert.Empty(_domain.Policies);
+        Assert.Contains(steps, s => s.Name == "dashboards" && s.Outcome == StepOutcome.Skipped);
+        Assert.Contains(steps, s => s.Name == "external versions" && s.Outcome == StepOutcome.Done);
+        // The probe's index is gone again.
+        Assert.DoesNotContain(_domain.Indices.Keys, i => i.EndsWith("-version-probe", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerlessCollectionIgnoringExternalVersions_WarnsThatALateCopyCanWin()
+    {
+        await PutParametersAsync();
+        _domain.Serverless = true;
+        _domain.Versioning = SetupApiDouble.ServerlessVersioning.Ignored;
+
+        var steps = await RunAsync(Options(serverless: true));
+
+        var versions = Assert.Single(steps, s => s.Name == "external versions");
+        Assert.Equal(StepOutcome.Warning, versions.Outcome);
+        Assert.Contains("late redelivery", versions.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TimeSeriesCollection_FailsSayingThePipelineNeedsASearchCollection()
+    {
+        await PutParametersAsync();
+        _domain.Serverless = true;
+        _domain.Versioning = SetupApiDouble.ServerlessVersioning.RefusesClientIds;
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(Options(serverless: true)));
+
+        Assert.Contains("Document ID is not supported", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("search collection", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteExpiredAsync_OldAndCurrentIndices_DeletesOnlyThoseOutsideTheRetention()
+    {
+        await PutParametersAsync();
+        _domain.Serverless = true;
+        _domain.AddDocument("eks-kubernetes-events-2026.01.05", "a", Today.AddDays(-330));
+        _domain.AddDocument("eks-kubernetes-events-2026.12.01", "b", Today);
+        _domain.Indices["eks-kubernetes-events-not-a-date"] = null;
+
+        var deleted = await Runner().DeleteExpiredAsync(Options(serverless: true), CancellationToken.None);
+
+        Assert.Equal(["eks-kubernetes-events-2026.01.05"], deleted);
+        Assert.Equal(["eks-kubernetes-events-2026.12.01", "eks-kubernetes-events-not-a-date"], _domain.Indices.Keys.Order());
+        Assert.Empty(_domain.Templates);
+    }
+}

@@ -14,6 +14,7 @@ namespace ControlPlaneLogsFunction.Documents;
 /// dots replaced with <c>_</c>, and at most <see cref="MaxMapKeys"/> keys are kept per map.</item>
 /// <item>a field named like one of ours (<c>@timestamp</c>, <c>log_type</c> ...) is written as <c>audit_&lt;name&gt;</c>.</item>
 /// </list>
+/// The <c>object</c> block and <c>origin</c> both indices share follow, from <c>objectRef</c> (<see cref="AuditObjectBlock"/>).
 /// </summary>
 public static class AuditEventWriter
 {
@@ -33,6 +34,7 @@ public static class AuditEventWriter
             throw new JsonException("The line is not a JSON object.");
         }
 
+        ReadOnlySpan<byte> objectRef = default, responseObject = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = Name(ref reader);
@@ -58,7 +60,16 @@ public static class AuditEventWriter
             else
             {
                 writer.WritePropertyName(name);
+                var start = (int)reader.TokenStartIndex;
                 CopyValue(ref reader, json, writer);
+                if (name.SequenceEqual("objectRef"u8))
+                {
+                    objectRef = json[start..(int)reader.BytesConsumed];
+                }
+                else if (name.SequenceEqual("responseObject"u8))
+                {
+                    responseObject = json[start..(int)reader.BytesConsumed];
+                }
             }
         }
 
@@ -66,6 +77,8 @@ public static class AuditEventWriter
         {
             throw new JsonException("The line holds more than one JSON value.");
         }
+
+        AuditObjectBlock.Write(writer, objectRef, responseObject);
     }
 
     private static void CopyUser(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer)

@@ -88,6 +88,9 @@ public class ControlPlaneDocumentBuilderTests
             expected[name] = value?.DeepClone();
         }
 
+        // Then the object block both indices share.
+        expected["object"] = JsonNode.Parse("""{"kind":"Deployment","resource":"deployments","apiGroup":"apps","namespace":"default","name":"web","uid":"0b6f7c3e-1111-2222-3333-444455556666"}""");
+        expected["origin"] = "audit";
         DocumentAssert.Equal(expected.ToJsonString(), json);
         Assert.Equal("allow", (string?)json["annotations"]!["authorization.k8s.io/decision"]);
         Assert.Equal("eks-control-plane-logs-2024.03.01", built.Item.Index);

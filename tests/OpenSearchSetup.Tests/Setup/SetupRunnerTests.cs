@@ -50,6 +50,20 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         new SetupRunner(new SsmCredentialsSource(_ssm, _prefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance), BasicRequestAuthenticator.Instance, _http, _output)
             .RunAsync(SetupSettings.Parse(["--ssm-parameter-prefix", _prefix, .. extra], _ => null), CancellationToken.None);
 
+    private static int SavedObjectFiles() => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Assets"), "*.ndjson").Length;
+
+    /// <summary>Every reference of every saved object points at a saved object, as Dashboards needs to open it.</summary>
+    private void AssertEveryReferenceResolves()
+    {
+        foreach (var (key, o) in _domain.SavedObjects)
+        {
+            foreach (var reference in o["references"]!.AsArray())
+            {
+                Assert.True(_domain.SavedObjects.ContainsKey($"{reference!["type"]}/{reference["id"]}"), $"{key} refers to missing {reference["type"]}/{reference["id"]}");
+            }
+        }
+    }
+
     private static int SavedObjectLines() => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Assets"), "*.ndjson")
         .Sum(f => File.ReadAllLines(f).Count(l => l.Length > 0));
 
@@ -71,7 +85,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         var controlPlane = _domain.Policies["eks-control-plane-logs-retention"]["policy"]!;
         Assert.Equal("14d", controlPlane["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
 
-        Assert.Equal(2, _domain.Imports.Count);
+        Assert.Equal(SavedObjectFiles(), _domain.Imports.Count);
         Assert.All(_domain.Imports, import =>
         {
             Assert.Equal("?overwrite=true", import.Query);
@@ -80,6 +94,8 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         });
         Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
         Assert.Contains("dashboard/eks-history-kubernetes-events-dashboard", _domain.SavedObjects.Keys);
+        Assert.Contains("dashboard/eks-history-object-history-dashboard", _domain.SavedObjects.Keys);
+        AssertEveryReferenceResolves();
     }
 
     [Fact]
@@ -93,7 +109,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         Assert.Contains(_domain.Requests, r => r.StartsWith("PUT /_plugins/_ism/policies/eks-kubernetes-events-retention?if_seq_no=", StringComparison.Ordinal));
         var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
         Assert.Equal("7d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
-        Assert.Equal(4, _domain.Imports.Count);
+        Assert.Equal(2 * SavedObjectFiles(), _domain.Imports.Count);
         Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
     }
 
@@ -122,7 +138,36 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         Assert.True(_domain.Policies.ContainsKey("cluster-a-cp-retention"));
         var titles = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
             .Select(o => o["attributes"]!["title"]!.GetValue<string>()).Order().ToList();
-        Assert.Equal(["cluster-a-cp*", "cluster-a-events*"], titles);
+        Assert.Equal(["cluster-a-cp*", "cluster-a-events*", "cluster-a-events*,cluster-a-cp*"], titles);
+        // Moved patterns read other indices than the workshop's: they get ids of their own, and our objects follow.
+        Assert.Contains("index-pattern/eks-history-cluster-a-events", _domain.SavedObjects.Keys);
+        Assert.Contains("index-pattern/eks-history-cluster-a-events-cluster-a-cp", _domain.SavedObjects.Keys);
+        AssertEveryReferenceResolves();
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkshopObjectsImportedFirst_LeavesOnePatternPerTitleAndEveryDashboardWorking()
+    {
+        await PutParametersAsync();
+        // What a user who followed the EKS workshop has: its export, imported before ours.
+        foreach (var line in File.ReadLines(Path.Combine(TestSupport.RepositoryRoot.Fixtures, "eks-workshop-v2_opensearch-dashboards.ndjson")))
+        {
+            var o = JsonNode.Parse(line)!.AsObject();
+            if (o["type"] is not null)
+            {
+                _domain.SavedObjects[$"{o["type"]}/{o["id"]}"] = o;
+            }
+        }
+
+        await RunAsync();
+
+        var patterns = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
+            .Select(o => o["attributes"]!["title"]!.GetValue<string>()).ToList();
+        Assert.Equal(patterns.Count, patterns.Distinct().Count());
+        Assert.Contains("eks-kubernetes-events*", patterns);
+        Assert.Contains("eks-pod-logs*", patterns); // the workshop's own, which we do not write, stays
+        AssertEveryReferenceResolves();
+        Assert.Contains("dashboard/06cca640-6a05-11ee-bdf2-9d2ccb0785e7", _domain.SavedObjects.Keys); // the workshop's "1 - Kubernetes Events"
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public class ControlPlaneDocumentBuilderTests
             , "severity": "info", "time": "2024-07-17T06:58:59.000741Z", "thread_id": 11, "source": "schedule_one.go:286",
             "msg": "Successfully bound pod to node",
             "kv": ["pod=default/nginx-7c5ddbdf54-x2x9k", "node=ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes=3", "feasibleNodes=2"],
-            "klog": {"pod": "default/nginx-7c5ddbdf54-x2x9k", "node": "ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes": "3", "feasibleNodes": "2"}
+            "klog": {"pod": "default/nginx-7c5ddbdf54-x2x9k", "node": "ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes": "3", "feasibleNodes": "2"},
+            "object": {"kind": "Pod", "resource": "pods", "apiGroup": "", "namespace": "default", "name": "nginx-7c5ddbdf54-x2x9k"}, "origin": "log"
             }
             """,
             json);

@@ -2,7 +2,8 @@
 # Runs the whole test suite on a fresh clone: checks the emulators and tools it relies on, installs
 # the CDK CLI from npm, builds every project, publishes both functions as Native AOT `bootstrap`
 # executables and the collector as its Native AOT executable (the process-level tests run them), then runs
-# every test project.
+# every test project but tests/Conformance.Tests, which needs public samples from outside the repository
+# (.ci/run runs it after this script when they are there).
 # Ends with one line `N passed, N failed` (plus `, N skipped` when any were skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,8 @@ ls -l artifacts/publish/Collector/Collector
 
 step "Testing"
 set +e
-dotnet test Functions.sln -c Debug --no-build -nologo 2>&1 | tee "$log_dir/dotnet-test.log"
+# RunConformanceTests=false makes tests/Conformance.Tests no test project for this run (its csproj says why).
+dotnet test Functions.sln -c Debug --no-build -nologo -p:RunConformanceTests=false 2>&1 | tee "$log_dir/dotnet-test.log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -60,7 +62,7 @@ passed=$(sum Passed)
 failed=$(sum Failed)
 skipped=$(sum Skipped)
 assemblies=$(grep -cE '^(Passed|Failed)!' "$log_dir/dotnet-test.log" || true)
-expected=$(ls tests/*/*.Tests.csproj | wc -l)
+expected=$(ls tests/*/*.Tests.csproj | grep -vc '^tests/Conformance.Tests/')
 
 if [ "$assemblies" -lt "$expected" ]; then
   echo "error: only $assemblies of $expected test assemblies reported results (one crashed or did not build)." >&2

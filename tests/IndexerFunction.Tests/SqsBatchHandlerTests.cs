@@ -199,14 +199,4 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
         Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
         Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
     }
-
-    [Fact]
-    public async Task HandleAsync_PublicSqsSample_FailsItsNonEventBodyByMessageId()
-    {
-        var payload = RepositoryRoot.Fixture("aws-lambda-dotnet_sqs-event.json");
-
-        var response = await _handler.HandleAsync(payload, new TestLambdaContext(TimeSpan.FromSeconds(5)), CancellationToken.None);
-
-        Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"MessageID\"}]}", Encoding.UTF8.GetString(response));
-    }
 }

@@ -1,6 +1,6 @@
 namespace TestSupport;
 
-/// <summary>The repository root (the folder holding Functions.sln) and the shared fixtures beside it.</summary>
+/// <summary>The repository root: the folder holding Functions.sln.</summary>
 public static class RepositoryRoot
 {
     private static readonly Lazy<string> Root = new(() =>
@@ -18,14 +18,4 @@ public static class RepositoryRoot
 
     /// <summary>The repository root.</summary>
     public static string Path => Root.Value;
-
-    /// <summary>The public fixtures, at ../shared/fixtures from the repository root.</summary>
-    public static string Fixtures => System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, "..", "shared", "fixtures"));
-
-    /// <summary>The bytes of a fixture file, without a UTF-8 byte order mark (some public samples carry one).</summary>
-    public static byte[] Fixture(string relativePath)
-    {
-        var bytes = File.ReadAllBytes(System.IO.Path.Combine(Fixtures, relativePath));
-        return bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
-    }
 }

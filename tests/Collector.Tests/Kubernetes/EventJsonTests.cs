@@ -2,14 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Collector.Kubernetes;
-using TestSupport;
+using TestSupport.Kubernetes;
 
 namespace Collector.Tests.Kubernetes;
 
 public sealed class EventJsonTests
 {
-    private static readonly string WorkshopEvent = Encoding.UTF8.GetString(RepositoryRoot.Fixture("eks-workshop-v2_core-v1-event.json"));
-
     private static string Compact(string json) => JsonNode.Parse(json)!.ToJsonString();
 
     private static string WithManagedFields(string eventJson, string position)
@@ -42,33 +40,33 @@ public sealed class EventJsonTests
     [InlineData("last")]
     public void ParseWatchLine_EventWithManagedFields_KeepsEverythingElseByteForByte(string position)
     {
-        var withManaged = WithManagedFields(WorkshopEvent, position);
+        var withManaged = WithManagedFields(KubectlEvent.BackOff, position);
         var line = "{\"type\":\"MODIFIED\",\"object\":" + withManaged + "}";
 
         var notification = EventJson.ParseWatchLine(Encoding.UTF8.GetBytes(line));
 
         var json = Encoding.UTF8.GetString(notification.Event!.Json.Span);
         Assert.DoesNotContain("managedFields", json, StringComparison.Ordinal);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Compact(WorkshopEvent)), JsonNode.Parse(json)), json);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Compact(KubectlEvent.BackOff)), JsonNode.Parse(json)), json);
     }
 
     [Fact]
-    public void ParseWatchLine_WorkshopEvent_ExposesRoutingFields()
+    public void ParseWatchLine_KubectlEvent_ExposesRoutingFields()
     {
-        var line = "{\"type\":\"ADDED\",\"object\":" + Compact(WorkshopEvent) + "}";
+        var line = "{\"type\":\"ADDED\",\"object\":" + Compact(KubectlEvent.BackOff) + "}";
 
         var notification = EventJson.ParseWatchLine(Encoding.UTF8.GetBytes(line));
 
         Assert.Equal("ADDED", notification.Type);
         var observed = notification.Event!;
-        Assert.Equal("e56aa6b2-9808-45a8-8863-ec9112f23822", observed.Uid);
-        Assert.Equal("1485955", observed.ResourceVersion);
-        Assert.Equal("1485955", notification.ResourceVersion);
-        Assert.Equal("test", observed.Namespace);
-        Assert.Equal("Normal", observed.Type);
-        Assert.Equal("ScalingReplicaSet", observed.Reason);
-        Assert.Equal("Deployment", observed.InvolvedKind);
-        Assert.Equal(Compact(WorkshopEvent), Encoding.UTF8.GetString(observed.Json.Span));
+        Assert.Equal("9b6e1d52-3c47-4a8f-b0e2-5f7a9c1d3e64", observed.Uid);
+        Assert.Equal("20934512", observed.ResourceVersion);
+        Assert.Equal("20934512", notification.ResourceVersion);
+        Assert.Equal("shop", observed.Namespace);
+        Assert.Equal("Warning", observed.Type);
+        Assert.Equal("BackOff", observed.Reason);
+        Assert.Equal("Pod", observed.InvolvedKind);
+        Assert.Equal(Compact(KubectlEvent.BackOff), Encoding.UTF8.GetString(observed.Json.Span));
     }
 
     [Fact]
@@ -105,7 +103,7 @@ public sealed class EventJsonTests
     [Fact]
     public void ParseListPage_ItemsWithoutKind_GetKindAndApiVersionLikeWatchedEvents()
     {
-        var item = JsonNode.Parse(WorkshopEvent)!.AsObject();
+        var item = JsonNode.Parse(KubectlEvent.BackOff)!.AsObject();
         item.Remove("kind");
         item.Remove("apiVersion");
         var body = "{\"kind\":\"EventList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"777\",\"continue\":\"abc\"},\"items\":[" + item.ToJsonString() + "]}";
@@ -117,7 +115,7 @@ public sealed class EventJsonTests
         var json = JsonNode.Parse(Assert.Single(page.Items).Json.Span)!;
         Assert.Equal("Event", json["kind"]!.GetValue<string>());
         Assert.Equal("v1", json["apiVersion"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(WorkshopEvent), json));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(KubectlEvent.BackOff), json));
     }
 
     [Fact]

@@ -7,7 +7,6 @@ using TestSupport.CloudWatchLogs;
 using Functions.Core.Events.CloudWatchLogs;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
-using TestSupport;
 using TestSupport.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;
@@ -65,15 +64,19 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HandleAsync_RealDotnetSample_IndexesTwoUnknownLinesWithParseErrors()
+    public async Task HandleAsync_LinesInNoKnownFormat_IndexesThemAsUnknownWithParseErrors()
     {
-        await InvokeAsync(RepositoryRoot.Fixture("aws-lambda-dotnet_logs-event.json"));
+        // What a subscription on a group that is not an EKS control plane delivers (AWS's sample event is one).
+        var stamp = SubscriptionEvents.Millis(2024, 3, 1, 10, 15, 30);
+        var payload = SubscriptionEvents.Payload("web-7d4b9c-x2x9k", [("e1", stamp, "[ERROR] checkout failed: timeout after 30s"), ("e2", stamp + 1, "[INFO] retrying")], logGroup: "/ecs/shop");
 
-        var stored = _domain.Documents("eks-control-plane-logs-2015.08.24");
-        Assert.Equal(["eventId1", "eventId2"], stored.Select(d => d.Id).Order());
+        await InvokeAsync(SubscriptionEvents.Event(payload));
+
+        var stored = _domain.Documents("eks-control-plane-logs-2024.03.01");
+        Assert.Equal(["e1", "e2"], stored.Select(d => d.Id).Order());
         Assert.All(stored, d => Assert.Equal("unknown", d.Source.GetProperty("log_type").GetString()));
         Assert.All(stored, d => Assert.True(d.Source.TryGetProperty("parse_error", out _)));
-        Assert.Equal("[ERROR] First test message", _domain.TryGet("eks-control-plane-logs-2015.08.24", "eventId1")!.Source.GetProperty("@message").GetString());
+        Assert.Equal("[ERROR] checkout failed: timeout after 30s", _domain.TryGet("eks-control-plane-logs-2024.03.01", "e1")!.Source.GetProperty("@message").GetString());
     }
 
     [Fact]
@@ -140,7 +143,7 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
     [Fact]
     public async Task HandleAsync_MixedBatch_EmitsOneEmfRecordPerLogTypeAndTheTotals()
     {
-        await InvokeAsync(MixedEvent(ControlPlaneLines.AuthenticatorStream, [.. ControlPlaneLines.AuthenticatorFixtureLines(), "garbage line"]));
+        await InvokeAsync(MixedEvent(ControlPlaneLines.AuthenticatorStream, [.. ControlPlaneLines.AuthenticatorLines, "garbage line"]));
 
         var records = _metrics.Records();
         var totals = records.Single(r => r["LogType"] is null);

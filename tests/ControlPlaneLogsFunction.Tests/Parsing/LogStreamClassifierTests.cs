@@ -1,25 +1,19 @@
 using ControlPlaneLogsFunction.Parsing;
+using ControlPlaneLogsFunction.Tests.Samples;
 
 namespace ControlPlaneLogsFunction.Tests.Parsing;
 
 public class LogStreamClassifierTests
 {
-    public static TheoryData<string, string> FixtureStreams()
-    {
-        // The stream names of the AWS documentation and a real account (../shared/fixtures/eks).
-        var data = new TheoryData<string, string>();
-        var lines = File.ReadAllLines(Path.Combine(TestSupport.RepositoryRoot.Fixtures, "eks", "control-plane-klog-and-streams.txt"));
-        foreach (var line in lines.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, "^[a-z-]+-[0-9a-f]{32}$")))
-        {
-            data.Add(line, line[..^33]);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(FixtureStreams))]
-    public void Classify_RealStreamNames_NamesTheStreamPrefix(string stream, string expected)
+    [InlineData(ControlPlaneLines.AuditStream, "kube-apiserver-audit")]
+    [InlineData(ControlPlaneLines.ApiServerStream, "kube-apiserver")]
+    [InlineData(ControlPlaneLines.AuthenticatorStream, "authenticator")]
+    [InlineData(ControlPlaneLines.ControllerManagerStream, "kube-controller-manager")]
+    [InlineData(ControlPlaneLines.CloudControllerManagerStream, "cloud-controller-manager")]
+    [InlineData(ControlPlaneLines.SchedulerStream, "kube-scheduler")]
+    [InlineData("kube-proxy-934e06efeb2e9416b02fa19f9a2d1774", "unknown")]
+    public void Classify_EksStreamNames_NamesTheLogType(string stream, string expected)
     {
         Assert.Equal(expected, LogStreamClassifier.Name(LogStreamClassifier.Classify(stream)));
     }

@@ -48,9 +48,18 @@ public static class ControlPlaneLines
     public const string AuditServiceAccountGet =
         "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\"auditID\":\"0e3b0b6a-8e57-4f2b-9d0a-3f1b2c4d5e6f\",\"stage\":\"ResponseComplete\",\"requestURI\":\"/api/v1/namespaces/kube-system/configmaps/coredns\",\"verb\":\"get\",\"user\":{\"username\":\"system:serviceaccount:kube-system:coredns\",\"uid\":\"1d2e3f40-aaaa-bbbb-cccc-1234567890ab\",\"groups\":[\"system:serviceaccounts\",\"system:serviceaccounts:kube-system\",\"system:authenticated\"],\"extra\":{\"authentication.kubernetes.io/pod-name\":[\"coredns-5d78c9869d-7xk2p\"],\"authentication.kubernetes.io/pod-uid\":[\"9a8b7c6d-1234-5678-9abc-def012345678\"]}},\"sourceIPs\":[\"192.168.45.12\"],\"userAgent\":\"coredns/v1.11.1\",\"objectRef\":{\"resource\":\"configmaps\",\"namespace\":\"kube-system\",\"name\":\"coredns\",\"apiVersion\":\"v1\"},\"responseStatus\":{\"metadata\":{},\"code\":200},\"requestReceivedTimestamp\":\"2024-03-01T10:15:31.000100Z\",\"stageTimestamp\":\"2024-03-01T10:15:31.002900Z\",\"annotations\":{\"authorization.k8s.io/decision\":\"allow\",\"authorization.k8s.io/reason\":\"RBAC: allowed by ClusterRoleBinding \\\"system:coredns\\\" of ClusterRole \\\"system:coredns\\\" to ServiceAccount \\\"coredns/kube-system\\\"\"}}";
 
-    /// <summary>The authenticator lines of the public fixture.</summary>
-    public static IReadOnlyList<string> AuthenticatorFixtureLines() =>
-        File.ReadAllLines(Path.Combine(TestSupport.RepositoryRoot.Fixtures, "eks", "authenticator-lines.txt"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .ToList();
+    /// <summary>aws-iam-authenticator (logrus key=value) granting a node's role.</summary>
+    public const string AuthenticatorNodeGranted =
+        "time=\"2024-03-01T10:15:29Z\" level=info msg=\"access granted\" arn=\"arn:aws:iam::123456789012:role/eks-history-node-role\" client=\"127.0.0.1:48212\" groups=\"[system:bootstrappers system:nodes]\" method=POST path=/authenticate stsendpoint=sts.eu-west-1.amazonaws.com uid=\"aws-iam-authenticator:123456789012:AROAEXAMPLENODEROLE01\" username=\"system:node:ip-192-168-12-34.eu-west-1.compute.internal\"";
+
+    /// <summary>The STS answer the authenticator logs before granting: other keys, no username.</summary>
+    public const string AuthenticatorStsResponse =
+        "time=\"2024-03-01T10:15:29Z\" level=info msg=\"STS response\" accesskeyid=ASIAEXAMPLEKEY000001 accountid=123456789012 arn=\"arn:aws:sts::123456789012:assumed-role/eks-history-node-role/i-0a1b2c3d4e5f67890\" client=\"127.0.0.1:48212\" method=POST path=/authenticate session=i-0a1b2c3d4e5f67890 stsendpoint=sts.eu-west-1.amazonaws.com userid=AROAEXAMPLENODEROLE01";
+
+    /// <summary>A user mapped to system:masters, its username unquoted as logrus writes a plain word.</summary>
+    public const string AuthenticatorUserGranted =
+        "time=\"2024-03-01T10:16:02Z\" level=info msg=\"access granted\" arn=\"arn:aws:iam::123456789012:user/alice\" client=\"127.0.0.1:51734\" groups=\"[system:masters]\" method=POST path=/authenticate uid=\"aws-iam-authenticator:123456789012:AIDAEXAMPLEALICE0001\" username=alice";
+
+    /// <summary>The authenticator lines above, in the order a stream would hold them.</summary>
+    public static IReadOnlyList<string> AuthenticatorLines { get; } = [AuthenticatorNodeGranted, AuthenticatorStsResponse, AuthenticatorUserGranted];
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using IndexerFunction.Documents;
-using TestSupport;
+using TestSupport.Kubernetes;
 
 namespace IndexerFunction.Tests.Documents;
 
@@ -19,21 +19,19 @@ public sealed class EventDocumentBuilderTests
         return (item!, JsonDocument.Parse(item!.Source).RootElement);
     }
 
-    private static string Workshop => Encoding.UTF8.GetString(RepositoryRoot.Fixture("eks-workshop-v2_core-v1-event.json"));
-
     [Fact]
-    public void TryBuild_WorkshopEvent_IndexesByCreationDayWithUidAndResourceVersion()
+    public void TryBuild_KubectlEvent_IndexesByCreationDayWithUidAndResourceVersion()
     {
-        var (item, doc) = Build(Workshop);
+        var (item, doc) = Build(KubectlEvent.BackOff);
 
-        Assert.Equal("eks-kubernetes-events-2023.10.19", item.Index);
-        Assert.Equal("e56aa6b2-9808-45a8-8863-ec9112f23822", item.Id);
-        Assert.Equal(1485955, item.ExternalVersion);
+        Assert.Equal("eks-kubernetes-events-2024.06.03", item.Index); // created before midnight, last seen after it
+        Assert.Equal("9b6e1d52-3c47-4a8f-b0e2-5f7a9c1d3e64", item.Id);
+        Assert.Equal(20934512, item.ExternalVersion);
         Assert.Equal("eks-workshop", doc.GetProperty("clusterName").GetString());
-        Assert.Equal("2023-10-19T21:49:44Z", doc.GetProperty("@timestamp").GetString());
-        Assert.Equal("ScalingReplicaSet", doc.GetProperty("reason").GetString());
-        Assert.Equal("Scaled down replica set scenario-c-6d988b8d84 to 0 from 1", doc.GetProperty("message").GetString());
-        Assert.Equal("Deployment", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
+        Assert.Equal("2024-06-04T00:06:55Z", doc.GetProperty("@timestamp").GetString());
+        Assert.Equal("BackOff", doc.GetProperty("reason").GetString());
+        Assert.Equal("Back-off restarting failed container checkout in pod checkout-5d8f7c9b6d-qx7kp_shop(3f0c2a9e-6b1d-4e55-9a0f-8c2d7e41b6a3)", doc.GetProperty("message").GetString());
+        Assert.Equal("Pod", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
         Assert.Equal(JsonValueKind.Null, doc.GetProperty("eventTime").ValueKind);
         Assert.DoesNotContain('\n', Encoding.UTF8.GetString(item.Source.Span));
     }
@@ -145,14 +143,14 @@ public sealed class EventDocumentBuilderTests
     [Fact]
     public void TryBuild_PrettyPrintedEvent_IsOneLineWithTheSameContent()
     {
-        using var compact = JsonDocument.Parse(Workshop);
+        using var compact = JsonDocument.Parse(KubectlEvent.BackOff);
         var pretty = JsonSerializer.Serialize(compact.RootElement, new JsonSerializerOptions { WriteIndented = true });
 
         var (item, doc) = Build(pretty);
 
         Assert.DoesNotContain((byte)'\n', item.Source.ToArray());
-        Assert.Equal("scenario-c.178fa09ddad7c5e3", doc.GetProperty("metadata").GetProperty("name").GetString());
-        Assert.Equal("Deployment", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
+        Assert.Equal("checkout-5d8f7c9b6d-qx7kp.17d5a3c2b9e04f11", doc.GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("Pod", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
     }
 
     [Fact]

@@ -1,31 +1,29 @@
 using System.Text;
 using IndexerFunction.Messages;
-using TestSupport;
+using TestSupport.Kubernetes;
 
 namespace IndexerFunction.Tests.Messages;
 
 public sealed class QueueMessageReaderTests
 {
-    private static readonly string WorkshopEvent = Encoding.UTF8.GetString(RepositoryRoot.Fixture("eks-workshop-v2_core-v1-event.json"));
-
     private static QueueMessage? Read(string body, string? attribute, string fallback, out string? problem) =>
         QueueMessageReader.TryRead(Encoding.UTF8.GetBytes(body), attribute, fallback, out problem);
 
     [Fact]
     public void TryRead_Envelope_ReturnsItsEventsAndItsClusterName()
     {
-        using var message = Read($$"""{"schema":"eks-events/v1","clusterName":"prod-eu","events":[{{WorkshopEvent}},{{WorkshopEvent}}]}""", "ignored", "default", out var problem);
+        using var message = Read($$"""{"schema":"eks-events/v1","clusterName":"prod-eu","events":[{{KubectlEvent.BackOff}},{{KubectlEvent.BackOff}}]}""", "ignored", "default", out var problem);
 
         Assert.Null(problem);
         Assert.Equal("prod-eu", message!.ClusterName);
         Assert.Equal(2, message.Events.Count);
-        Assert.Equal("scenario-c.178fa09ddad7c5e3", message.Events[0].GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("checkout-5d8f7c9b6d-qx7kp.17d5a3c2b9e04f11", message.Events[0].GetProperty("metadata").GetProperty("name").GetString());
     }
 
     [Fact]
     public void TryRead_SingleEvent_TakesClusterFromTheMessageAttribute()
     {
-        using var message = Read(WorkshopEvent, "from-attribute", "from-setting", out _);
+        using var message = Read(KubectlEvent.BackOff, "from-attribute", "from-setting", out _);
 
         Assert.Equal("from-attribute", message!.ClusterName);
         Assert.Single(message.Events);
@@ -34,7 +32,7 @@ public sealed class QueueMessageReaderTests
     [Fact]
     public void TryRead_SingleEventWithoutAttribute_TakesClusterFromTheSetting()
     {
-        using var message = Read(WorkshopEvent, null, "from-setting", out _);
+        using var message = Read(KubectlEvent.BackOff, null, "from-setting", out _);
 
         Assert.Equal("from-setting", message!.ClusterName);
     }
@@ -44,7 +42,7 @@ public sealed class QueueMessageReaderTests
     [InlineData("List", true)]
     public void TryRead_KubectlLists_ReturnsEveryItem(string kind, bool itemsHaveKind)
     {
-        var item = itemsHaveKind ? WorkshopEvent : WorkshopEvent.Replace("\"kind\": \"Event\",", string.Empty, StringComparison.Ordinal);
+        var item = itemsHaveKind ? KubectlEvent.BackOff : KubectlEvent.BackOff.Replace("\"kind\": \"Event\",", string.Empty, StringComparison.Ordinal);
         using var message = Read($$$"""{"apiVersion":"v1","kind":"{{{kind}}}","items":[{{{item}}},{{{item}}},{{{item}}}],"metadata":{"resourceVersion":""}}""", null, "c", out var problem);
 
         Assert.Null(problem);

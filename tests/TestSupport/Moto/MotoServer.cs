@@ -11,6 +11,8 @@ namespace TestSupport.Moto;
 /// </summary>
 public sealed class MotoServer : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+
     /// <summary>moto's default account.</summary>
     public const string AccountId = "123456789012";
 
@@ -71,8 +73,10 @@ public sealed class MotoServer : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // A generous bound, not a timing assumption: moto starts in about 2 s on an idle machine, but a Python
+        // interpreter importing moto on a machine busy with parallel builds has been seen to need over 30 s.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -96,7 +100,7 @@ public sealed class MotoServer : IAsyncDisposable
         }
 
         process.Kill(entireProcessTree: true);
-        throw new TimeoutException($"moto_server did not answer on {endpoint} within 30 s.");
+        throw new TimeoutException($"moto_server did not answer on {endpoint} within {StartTimeout.TotalSeconds} s.");
     }
 
     /// <summary>Applies <see cref="Environment"/> to a process start description.</summary>

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Functions.Core.Events.Sqs;
-using TestSupport;
 
-namespace Functions.Core.Tests.Events;
+namespace Conformance.Tests.AwsLambdaSamples;
 
+/// <summary>Our SQS event types on the sample events of AWS's Lambda libraries (.NET, Go) and of Powertools.</summary>
 public sealed class SqsEventTests
 {
     [Theory]
@@ -12,7 +12,7 @@ public sealed class SqsEventTests
     [InlineData("powertools-python_sqsEvent.json", 2)]
     public void Deserialize_PublicSamples_ReadsRecordsAndRoundTrips(string file, int records)
     {
-        var json = RepositoryRoot.Fixture(file);
+        var json = PublicSamples.Read(file);
 
         var evt = JsonSerializer.Deserialize<SQSEvent>(json)!;
         var again = JsonSerializer.Deserialize<SQSEvent>(JsonSerializer.SerializeToUtf8Bytes(evt))!;
@@ -26,7 +26,7 @@ public sealed class SqsEventTests
     [Fact]
     public void Deserialize_StringAttribute_IsReadable()
     {
-        var evt = JsonSerializer.Deserialize<SQSEvent>(RepositoryRoot.Fixture("aws-lambda-go_sqs-event.json"))!;
+        var evt = JsonSerializer.Deserialize<SQSEvent>(PublicSamples.Read("aws-lambda-go_sqs-event.json"))!;
 
         var attribute = evt.Records[0].MessageAttributes!["Attribute1"];
         Assert.Equal("String", attribute.DataType);
@@ -36,7 +36,7 @@ public sealed class SqsEventTests
     [Fact]
     public void Serialize_BatchResponse_MatchesThePublicSampleShape()
     {
-        var expected = JsonSerializer.Deserialize<SQSBatchResponse>(RepositoryRoot.Fixture("aws-lambda-dotnet_sqs-response.json"))!;
+        var expected = JsonSerializer.Deserialize<SQSBatchResponse>(PublicSamples.Read("aws-lambda-dotnet_sqs-response.json"))!;
 
         var json = JsonSerializer.Serialize(expected);
 

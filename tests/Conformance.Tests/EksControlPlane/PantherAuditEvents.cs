@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace ControlPlaneLogsFunction.Tests.Samples;
+namespace Conformance.Tests.EksControlPlane;
 
 /// <summary>
-/// The real EKS audit events of the Panther rule tests (../shared/fixtures/eks), turned back into the
+/// The real EKS audit events of the Panther rule tests (eks/eks-audit-events.panther-normalized.json), turned back into the
 /// wire form: Panther rewrote the timestamps as "yyyy-MM-dd hh:mm:ss.fff", kube-apiserver writes RFC 3339
 /// with microseconds.
 /// </summary>
@@ -13,7 +13,7 @@ public static class PantherAuditEvents
     /// <summary>Each event as one audit log line.</summary>
     public static IReadOnlyList<string> Lines()
     {
-        var text = File.ReadAllText(Path.Combine(TestSupport.RepositoryRoot.Fixtures, "eks", "eks-audit-events.panther-normalized.json"));
+        var text = PublicSamples.ReadText("eks/eks-audit-events.panther-normalized.json");
         var lines = new List<string>();
         foreach (var entry in JsonNode.Parse(text)!.AsArray())
         {

@@ -1,18 +1,17 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using TestSupport;
 using TestSupport.OpenSearch;
 using YamlDotNet.RepresentationModel;
 
-namespace Functions.Core.Tests.OpenSearch;
+namespace Conformance.Tests.OpenSearchApi;
 
 /// <summary>The double is only as good as its likeness: its bulk responses must satisfy the published API schema.</summary>
 public sealed class OpenSearchDoubleContractTests
 {
     private static (IReadOnlyList<string> Required, IReadOnlyList<string> Properties) Schema(string name)
     {
-        using var reader = new StreamReader(Path.Combine(RepositoryRoot.Fixtures, "opensearch", "api-spec_schemas__core.bulk.yaml"));
+        using var reader = new StreamReader(PublicSamples.PathOf("opensearch/api-spec_schemas__core.bulk.yaml"));
         var yaml = new YamlStream();
         yaml.Load(reader);
         var schemas = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["components"])["schemas"];

@@ -1,0 +1,47 @@
+using System.Text;
+using Functions.Core.Logging;
+using Functions.Core.OpenSearch;
+using IndexerFunction;
+using IndexerFunction.Documents;
+using Microsoft.Extensions.Logging.Abstractions;
+using TestSupport.Lambda;
+using TestSupport.OpenSearch;
+
+namespace Conformance.Tests.AwsLambdaSamples;
+
+/// <summary>The indexer's handler, as Lambda invokes it, on AWS's sample SQS event.</summary>
+public sealed class SqsBatchHandlerTests : IAsyncLifetime
+{
+    private OpenSearchDouble _domain = null!;
+    private HttpClient _http = null!;
+    private SqsBatchHandler _handler = null!;
+
+    public async Task InitializeAsync()
+    {
+        _domain = await OpenSearchDouble.StartAsync();
+        _http = OpenSearchHttp.CreateClient();
+        var writer = new OpenSearchBulkWriter(
+            _http,
+            new DoubleCredentialsSource(_domain),
+            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+            TimeProvider.System,
+            NullLogger<OpenSearchBulkWriter>.Instance);
+        _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _domain.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HandleAsync_PublicSqsSample_FailsItsNonEventBodyByMessageId()
+    {
+        var payload = PublicSamples.Read("aws-lambda-dotnet_sqs-event.json");
+
+        var response = await _handler.HandleAsync(payload, new TestLambdaContext(TimeSpan.FromSeconds(5)), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"MessageID\"}]}", Encoding.UTF8.GetString(response));
+    }
+}

@@ -1,0 +1,34 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using IndexerFunction.Documents;
+
+namespace Conformance.Tests.EksWorkshop;
+
+/// <summary>The indexer's documents for the real core/v1 Event the EKS workshop shows (an EKS cluster's `kubectl get events -o json`).</summary>
+public sealed class EventDocumentBuilderTests
+{
+    private static string Workshop => PublicSamples.ReadText("eks-workshop-v2_core-v1-event.json");
+
+    [Fact]
+    public void TryBuild_WorkshopEvent_IndexesByCreationDayWithUidAndResourceVersion()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var evt = JsonDocument.Parse(Workshop);
+
+        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(evt.RootElement, "eks-workshop", output, out var problem);
+
+        Assert.True(item is not null, problem);
+        var doc = JsonDocument.Parse(item!.Source).RootElement;
+        Assert.Equal("eks-kubernetes-events-2023.10.19", item.Index);
+        Assert.Equal("e56aa6b2-9808-45a8-8863-ec9112f23822", item.Id);
+        Assert.Equal(1485955, item.ExternalVersion);
+        Assert.Equal("eks-workshop", doc.GetProperty("clusterName").GetString());
+        Assert.Equal("2023-10-19T21:49:44Z", doc.GetProperty("@timestamp").GetString());
+        Assert.Equal("ScalingReplicaSet", doc.GetProperty("reason").GetString());
+        Assert.Equal("Scaled down replica set scenario-c-6d988b8d84 to 0 from 1", doc.GetProperty("message").GetString());
+        Assert.Equal("Deployment", doc.GetProperty("involvedObject").GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.GetProperty("eventTime").ValueKind);
+        Assert.DoesNotContain('\n', Encoding.UTF8.GetString(item.Source.Span));
+    }
+}

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IndexerFunction.Documents;
-using TestSupport;
 
 namespace IndexerFunction.Tests.Documents;
 
@@ -44,19 +43,6 @@ public sealed class InvolvedObjectBlockTests
         // The event's own fields are unchanged: source stays the reporting component.
         Assert.Equal("kubelet", (string?)doc["source"]!["component"]);
         Assert.Equal("spec.containers{web}", (string?)doc["involvedObject"]!["fieldPath"]);
-    }
-
-    [Fact]
-    public void TryBuild_WorkshopDeploymentEvent_NamesTheDeploymentInTheAppsGroup()
-    {
-        var doc = Build(Encoding.UTF8.GetString(RepositoryRoot.Fixture("eks-workshop-v2_core-v1-event.json")));
-
-        Assert.Equal("Deployment", (string?)doc["object"]!["kind"]);
-        Assert.Equal("deployments", (string?)doc["object"]!["resource"]);
-        Assert.Equal("apps", (string?)doc["object"]!["apiGroup"]);
-        Assert.Equal((string?)doc["involvedObject"]!["name"], (string?)doc["object"]!["name"]);
-        Assert.Equal((string?)doc["involvedObject"]!["namespace"], (string?)doc["object"]!["namespace"]);
-        Assert.Equal((string?)doc["involvedObject"]!["uid"], (string?)doc["object"]!["uid"]);
     }
 
     [Fact]

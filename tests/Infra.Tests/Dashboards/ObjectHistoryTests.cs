@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TestSupport;
 using TestSupport.Dashboards;
 using static Infra.Tests.Dashboards.SavedObjectFile;
 
@@ -188,22 +187,5 @@ public sealed class ObjectHistoryTests
         Assert.Contains("series.count", columns);
         Assert.Equal(columns.IndexOf("count") + 1, columns.IndexOf("series.count"));
         Assert.Equal("long", IndexTemplateFields.Events.TypeOf("series.count"));
-    }
-
-    [Fact]
-    public void IndexPatterns_WorkshopTitles_UseTheWorkshopsIds()
-    {
-        // Importing the workshop's saved objects and ours must leave one pattern per title: ours replace its.
-        var workshop = File.ReadLines(Path.Combine(RepositoryRoot.Fixtures, "eks-workshop-v2_opensearch-dashboards.ndjson"))
-            .Select(l => JsonNode.Parse(l)!.AsObject())
-            .Where(o => (string?)o["type"] == "index-pattern")
-            .ToDictionary(o => (string)o["attributes"]!["title"]!, o => (string)o["id"]!);
-
-        var ours = All.SelectMany(f => f.Objects).Where(o => Type(o) == "index-pattern").ToList();
-        var shared = ours.Where(o => workshop.ContainsKey((string)Attributes(o)["title"]!)).ToList();
-
-        Assert.Equal(2, shared.Count);
-        Assert.All(shared, o => Assert.Equal(workshop[(string)Attributes(o)["title"]!], Id(o)));
-        Assert.Equal(ours.Count, ours.Select(o => (string)Attributes(o)["title"]!).Distinct().Count());
     }
 }

@@ -50,6 +50,9 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         new SetupRunner(new SsmCredentialsSource(_ssm, _prefix, TimeSpan.FromMinutes(5), TimeProvider.System, NullLogger<SsmCredentialsSource>.Instance), BasicRequestAuthenticator.Instance, _http, _output)
             .RunAsync(SetupSettings.Parse(["--ssm-parameter-prefix", _prefix, .. extra], _ => null), CancellationToken.None);
 
+    // The id the EKS workshop's export gives its eks-kubernetes-events* pattern (Conformance.Tests checks ours against the export).
+    private const string WorkshopEventsPattern = "79cc3180-6c51-11ee-bdf2-9d2ccb0785e7";
+
     private static int SavedObjectFiles() => Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Assets"), "*.ndjson").Length;
 
     /// <summary>Every reference of every saved object points at a saved object, as Dashboards needs to open it.</summary>
@@ -149,15 +152,15 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
     public async Task RunAsync_WorkshopObjectsImportedFirst_LeavesOnePatternPerTitleAndEveryDashboardWorking()
     {
         await PutParametersAsync();
-        // What a user who followed the EKS workshop has: its export, imported before ours.
-        foreach (var line in File.ReadLines(Path.Combine(TestSupport.RepositoryRoot.Fixtures, "eks-workshop-v2_opensearch-dashboards.ndjson")))
+        // What a user who followed the EKS workshop has, imported before ours: its index patterns (the ids of
+        // its export) and a saved search and dashboard that read them.
+        foreach (var (id, title) in new[] { (WorkshopEventsPattern, "eks-kubernetes-events*"), ("ea521530-81ac-11ee-8baf-a5d5c77ada98", "eks-control-plane-logs*"), ("9e7916f0-7904-11ee-b272-e99097de08f9", "eks-pod-logs*") })
         {
-            var o = JsonNode.Parse(line)!.AsObject();
-            if (o["type"] is not null)
-            {
-                _domain.SavedObjects[$"{o["type"]}/{o["id"]}"] = o;
-            }
+            _domain.SavedObjects[$"index-pattern/{id}"] = JsonNode.Parse($$"""{"type":"index-pattern","id":"{{id}}","attributes":{"title":"{{title}}","timeFieldName":"@timestamp","fields":"[]"},"references":[]}""")!.AsObject();
         }
+
+        _domain.SavedObjects["search/be328f00-6962-11ee-bdf2-9d2ccb0785e7"] = JsonNode.Parse($$"""{"type":"search","id":"be328f00-6962-11ee-bdf2-9d2ccb0785e7","attributes":{"title":"K8s events - data table","columns":["involvedObject.name","reason","message"]},"references":[{"name":"kibanaSavedObjectMeta.searchSourceJSON.index","type":"index-pattern","id":"{{WorkshopEventsPattern}}"}]}""")!.AsObject();
+        _domain.SavedObjects["dashboard/06cca640-6a05-11ee-bdf2-9d2ccb0785e7"] = JsonNode.Parse("""{"type":"dashboard","id":"06cca640-6a05-11ee-bdf2-9d2ccb0785e7","attributes":{"title":"1 - Kubernetes Events"},"references":[{"name":"panel_0","type":"search","id":"be328f00-6962-11ee-bdf2-9d2ccb0785e7"}]}""")!.AsObject();
 
         await RunAsync();
 
@@ -167,7 +170,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         Assert.Contains("eks-kubernetes-events*", patterns);
         Assert.Contains("eks-pod-logs*", patterns); // the workshop's own, which we do not write, stays
         AssertEveryReferenceResolves();
-        Assert.Contains("dashboard/06cca640-6a05-11ee-bdf2-9d2ccb0785e7", _domain.SavedObjects.Keys); // the workshop's "1 - Kubernetes Events"
+        Assert.Equal("eks-kubernetes-events*", _domain.SavedObjects[$"index-pattern/{WorkshopEventsPattern}"]["attributes"]!["title"]!.GetValue<string>());
     }
 
     [Fact]

@@ -52,6 +52,14 @@ public sealed class ObjectHistoryTests(MotoFixture moto)
         Assert.False(indexed.IsError, indexed.Text);
         Assert.Contains("\"batchItemFailures\":[]", indexed.Text, StringComparison.Ordinal);
 
+        // The pod's three Warning events (reason Failed) reach CloudWatch once; a redelivery of the same
+        // message (same resourceVersions) adds nothing.
+        Assert.Equal(new Dictionary<string, double> { ["Failed"] = 3 }, await WarningEventsAsync(indexer, invocation: 1));
+        var redelivered = await indexerRuntime.InvokeAsync(sqs).WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.False(redelivered.IsError, redelivered.Text);
+        Assert.Contains("\"batchItemFailures\":[]", redelivered.Text, StringComparison.Ordinal);
+        Assert.Empty(await WarningEventsAsync(indexer, invocation: 2));
+
         var payload = SubscriptionEvents.Payload(
             "kube-apiserver-audit-4e9f9d6f9d15381d05d77c5df3f7d329",
             ShopScenario.AuditLines().Select((a, i) => ($"3759101234567890123456789012345678901234567890123456{i:D4}", a.Time.ToUnixTimeMilliseconds(), a.Line)),
@@ -105,6 +113,38 @@ public sealed class ObjectHistoryTests(MotoFixture moto)
         var deployment = KqlQuery.Parse($"({(string)JsonNode.Parse((string)search["attributes"]!["kibanaSavedObjectMeta"]!["searchSourceJSON"]!)!["query"]!["query"]!}) and object.kind:Deployment and object.name:{ShopScenario.Deployment}");
         var changes = audits.Where(deployment.Matches).OrderBy(d => d.GetProperty("@timestamp").GetString(), StringComparer.Ordinal).Select(d => (d.GetProperty("verb").GetString(), d.GetProperty("user").GetProperty("username").GetString())).ToList();
         Assert.Equal([("patch", ShopScenario.User), ("delete", ShopScenario.User)], changes);
+    }
+
+    /// <summary>
+    /// WarningEvents by reason from the EMF lines the indexer wrote for its <paramref name="invocation"/>-th
+    /// invocation (its stdout is read asynchronously: wait for that invocation's own record).
+    /// </summary>
+    private static async Task<Dictionary<string, double>> WarningEventsAsync(FunctionProcess indexer, int invocation)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        List<JsonElement> records;
+        while (true)
+        {
+            records = indexer.StandardOutput.Where(l => l.StartsWith("{\"_aws\"", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            if (records.Count(r => r.TryGetProperty("MessagesReceived", out _)) >= invocation || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        // Each invocation writes its per-reason records, then its own record (with MessagesReceived).
+        var ends = records.Select((r, i) => (r, i)).Where(x => x.r.TryGetProperty("MessagesReceived", out _)).Select(x => x.i).ToList();
+        Assert.True(ends.Count >= invocation, $"the indexer wrote {ends.Count} invocation records, expected {invocation}");
+        var start = invocation == 1 ? 0 : ends[invocation - 2] + 1;
+        var own = records[ends[invocation - 1]];
+        var byReason = records.Skip(start).Take(ends[invocation - 1] - start)
+            .Where(r => r.TryGetProperty("Reason", out _))
+            .ToDictionary(r => r.GetProperty("Reason").GetString()!, r => r.GetProperty("WarningEvents").GetDouble());
+        Assert.All(records.Skip(start).Take(ends[invocation - 1] - start), r => Assert.Equal(ShopScenario.Cluster, r.GetProperty("ClusterName").GetString()));
+        Assert.Equal(byReason.Values.Sum(), own.GetProperty("WarningEvents").GetDouble());
+        return byReason;
     }
 
     private static string? NameOf(JsonElement document) =>

@@ -1,4 +1,5 @@
 using Functions.Core.Configuration;
+using IndexerFunction.Metrics;
 
 namespace IndexerFunction;
 
@@ -14,10 +15,14 @@ public sealed record IndexerSettings
     /// <summary>Prefix of the daily event indices (EVENTS_INDEX).</summary>
     public required string EventsIndex { get; init; }
 
+    /// <summary>The reasons the <c>WarningEvents</c> metric names (WARNING_METRIC_REASONS).</summary>
+    public required WarningReasons WarningReasons { get; init; }
+
     /// <summary>Reads and validates the settings; a bad one is a <see cref="ConfigurationException"/> naming it.</summary>
     public static IndexerSettings Load(IEnvironmentVariables environment) => new()
     {
         Function = FunctionSettings.Load(environment),
         EventsIndex = new SettingsReader(environment).GetIndexPrefix(EnvironmentVariableNames.EventsIndex, DefaultEventsIndex),
+        WarningReasons = WarningReasons.Parse(environment.Get(EnvironmentVariableNames.WarningMetricReasons)),
     };
 }

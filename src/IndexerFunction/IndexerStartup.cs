@@ -26,7 +26,10 @@ public static class IndexerStartup
             settings.Function.ClusterName,
             startup.MetricsOutput,
             startup.Time,
-            new Logger<SqsBatchHandler>(startup.LoggerFactory));
+            new Logger<SqsBatchHandler>(startup.LoggerFactory))
+        {
+            WarningReasons = settings.WarningReasons,
+        };
     }
 
     /// <summary>

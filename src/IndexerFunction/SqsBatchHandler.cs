@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Functions.Core.Contract;
 using Functions.Core.Events.Sqs;
 using Functions.Core.Logging;
 using Functions.Core.Metrics;
@@ -11,6 +12,7 @@ using Functions.Core.Queue;
 using Functions.Core.Runtime;
 using IndexerFunction.Documents;
 using IndexerFunction.Messages;
+using IndexerFunction.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace IndexerFunction;
@@ -42,6 +44,10 @@ public sealed partial class SqsBatchHandler(
     private readonly List<int> _firstCarriers = [];
     private readonly List<(int Item, int Message)> _otherCarriers = [];
     private readonly Dictionary<(string Index, string Id), int> _slots = [];
+    private readonly WarningEventCounter _warnings = new();
+
+    /// <summary>The reasons the <c>WarningEvents</c> metric names (WARNING_METRIC_REASONS); the rest count as <c>Other</c>.</summary>
+    public WarningReasons WarningReasons { get; init; } = WarningReasons.Default;
 
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -76,6 +82,7 @@ public sealed partial class SqsBatchHandler(
         _firstCarriers.Clear();
         _otherCarriers.Clear();
         _slots.Clear();
+        _warnings.Clear();
         for (var m = 0; m < records.Count; m++)
         {
             var record = records[m];
@@ -106,7 +113,7 @@ public sealed partial class SqsBatchHandler(
                 }
                 else
                 {
-                    Add(item, m);
+                    Add(item, m, _warnings.Tag(evt, message.ClusterName, WarningReasons));
                 }
 
                 position++;
@@ -116,6 +123,7 @@ public sealed partial class SqsBatchHandler(
         var started = Stopwatch.GetTimestamp();
         var result = await writer.WriteAsync(items, context.Deadline, cancellationToken);
         var bulkElapsed = Stopwatch.GetElapsedTime(started);
+        var warnings = _warnings.Report(result.Outcomes, time, metricsOutput);
         for (var i = 0; i < items.Count; i++)
         {
             var outcome = result.Outcomes[i];
@@ -150,6 +158,7 @@ public sealed partial class SqsBatchHandler(
             .Count("DocumentsIndexed", result.StoredCount)
             .Count("DocumentsFailed", result.FailedCount)
             .Count("Retries", result.Retries)
+            .Count(WarningMetric.MetricName, warnings)
             .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
             .WriteTo(metricsOutput);
         LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, response.BatchItemFailures.Count);
@@ -157,7 +166,7 @@ public sealed partial class SqsBatchHandler(
     }
 
     /// <summary>Adds the document carried by message <paramref name="message"/>, or keeps the newer copy of one already added.</summary>
-    private void Add(BulkItem item, int message)
+    private void Add(BulkItem item, int message, int warningTag)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, (item.Index, item.Id), out var seen);
         if (!seen)
@@ -165,6 +174,7 @@ public sealed partial class SqsBatchHandler(
             slot = _items.Count;
             _items.Add(item);
             _firstCarriers.Add(message);
+            _warnings.Keep(slot, warningTag);
             return;
         }
 
@@ -172,6 +182,7 @@ public sealed partial class SqsBatchHandler(
         if ((item.ExternalVersion ?? long.MaxValue) >= (_items[slot].ExternalVersion ?? long.MinValue))
         {
             _items[slot] = item;
+            _warnings.Keep(slot, warningTag);
         }
     }
 

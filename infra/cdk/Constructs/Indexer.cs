@@ -38,6 +38,11 @@ public sealed class Indexer : Construct
                 ["CREDENTIALS_TTL_SECONDS"] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         });
+        if (settings.WarningReasons is { } reasons)
+        {
+            Function.Function.AddEnvironment("WARNING_METRIC_REASONS", string.Join(",", reasons));
+        }
+
         Function.Function.AddEventSource(new SqsEventSource(props.Queue.Queue, new SqsEventSourceProps
         {
             BatchSize = settings.IndexerBatchSize,

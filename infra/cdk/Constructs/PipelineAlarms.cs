@@ -67,6 +67,14 @@ public sealed class PipelineAlarms : Construct
         }), 1, ComparisonOperator.LESS_THAN_THRESHOLD, 1,
             $"No message reached the queue for {props.Settings.CollectorSilenceMinutes} minutes. A running collector leader sends events or a heartbeat at least every 5 minutes, even in a quiet cluster: the collector is not running, no replica leads, or it is stuck (see its /healthz and logs).",
             TreatMissingData.BREACHING);
+
+        // Cluster problems, not pipeline ones, for users who watch CloudWatch: only the reasons the operator chose
+        // (warningAlarms), none by default. No Warning event of the reason means no data point: not breaching.
+        foreach (var (reason, threshold) in props.Settings.WarningAlarms)
+        {
+            Add($"Warnings{reason}", PipelineMetrics.WarningEvents(props.Settings.ClusterName, reason), threshold, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                $"More than {threshold} Kubernetes Warning events with reason {reason} in cluster {props.Settings.ClusterName} within 5 minutes (see the Object history dashboard in OpenSearch for which objects).");
+        }
     }
 
     /// <summary>Where every alarm is sent.</summary>

@@ -7,7 +7,7 @@ namespace Infra.Constructs;
 /// <summary>
 /// One CloudWatch dashboard that follows an event through the pipeline, left to right: what the collector
 /// sent, how deep and old the queue is, what the functions did with it, what OpenSearch accepted, and
-/// what ended in a dead-letter queue.
+/// what ended in a dead-letter queue; then what the cluster's Warning events say.
 /// </summary>
 public sealed class PipelineDashboard : Construct
 {
@@ -51,6 +51,15 @@ public sealed class PipelineDashboard : Construct
                 props.Queue.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max),
                 props.ControlPlaneLogs.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max),
             ]));
+        // What the cluster itself says is wrong: the indexer's WarningEvents, one line per reason.
+        Dashboard.AddWidgets(new GraphWidget(new GraphWidgetProps
+        {
+            Title = "Warning events by reason",
+            Left = [PipelineMetrics.WarningEventsByReason(props.ClusterName)],
+            Width = 24,
+            Height = 6,
+            Stacked = true,
+        }));
     }
 
     /// <summary>The dashboard.</summary>

@@ -6,6 +6,9 @@ public sealed class PipelineDashboardProps
     /// <summary>The dashboard's name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>The cluster whose Warning events the dashboard shows.</summary>
+    public required string ClusterName { get; init; }
+
     /// <summary>The events queue and its DLQ.</summary>
     public required EventQueue Queue { get; init; }
 

@@ -22,4 +22,33 @@ public static class PipelineMetrics
         Statistic = Stats.SUM,
         Period = period ?? Duration.Minutes(5),
     });
+
+    /// <summary>
+    /// The indexer's count of Warning events of one cluster and reason (dimensions ClusterName and Reason, not
+    /// the function: it describes the cluster), summed over 5 minutes.
+    /// </summary>
+    public static Metric WarningEvents(string clusterName, string reason) => new(new MetricProps
+    {
+        Namespace = Namespace,
+        MetricName = Functions.Core.Contract.WarningMetric.MetricName,
+        DimensionsMap = new Dictionary<string, string>
+        {
+            [Functions.Core.Contract.WarningMetric.ClusterDimension] = clusterName,
+            [Functions.Core.Contract.WarningMetric.ReasonDimension] = reason,
+        },
+        Statistic = Stats.SUM,
+        Period = Duration.Minutes(5),
+    });
+
+    /// <summary>
+    /// Every reason's WarningEvents of one cluster, one line each, found by a CloudWatch search expression, so
+    /// the graph shows the reasons that occurred without naming them in the stack.
+    /// </summary>
+    public static MathExpression WarningEventsByReason(string clusterName) => new(new MathExpressionProps
+    {
+        Expression = $"SEARCH('{{{Namespace},{Functions.Core.Contract.WarningMetric.ClusterDimension},{Functions.Core.Contract.WarningMetric.ReasonDimension}}} MetricName=\"{Functions.Core.Contract.WarningMetric.MetricName}\" {Functions.Core.Contract.WarningMetric.ClusterDimension}=\"{clusterName}\"', 'Sum', 300)",
+        UsingMetrics = new Dictionary<string, IMetric>(),
+        Label = string.Empty,
+        Period = Duration.Minutes(5),
+    });
 }

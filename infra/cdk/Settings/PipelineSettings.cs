@@ -56,6 +56,8 @@ public sealed partial class PipelineSettings
         public const string ControlPlaneRetentionDays = "controlPlaneRetentionDays";
         public const string OpenSearchSetup = "openSearchSetup";
         public const string EnableControlPlaneLogs = "enableControlPlaneLogs";
+        public const string WarningReasons = "warningReasons";
+        public const string WarningAlarms = "warningAlarms";
     }
 
     /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
@@ -147,6 +149,18 @@ public sealed partial class PipelineSettings
 
     /// <summary>True: the deploy turns on the five control-plane log types (the Custom::ClusterLogging resource).</summary>
     public required bool EnableControlPlaneLogs { get; init; }
+
+    /// <summary>
+    /// The reasons the indexer's WarningEvents metric names (context key warningReasons, the function's
+    /// WARNING_METRIC_REASONS); null for the function's default list.
+    /// </summary>
+    public IReadOnlyList<string>? WarningReasons { get; init; }
+
+    /// <summary>
+    /// Alarms on WarningEvents of this cluster (context key warningAlarms, <c>Reason=threshold,...</c>): each fires
+    /// when more than its threshold of Warning events with that reason arrive in 5 minutes. None by default.
+    /// </summary>
+    public required IReadOnlyList<(string Reason, int Threshold)> WarningAlarms { get; init; }
 
     /// <summary>
     /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
@@ -270,6 +284,10 @@ public sealed partial class PipelineSettings
         }
 
         var vpc = VpcFrom(reader);
+
+        var warningReasons = WarningReasonsFrom(reader.String(Keys.WarningReasons));
+        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Functions.Core.Contract.WarningMetric.DefaultReasons);
+
         var stackName = reader.String(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
         {
@@ -320,6 +338,8 @@ public sealed partial class PipelineSettings
             ControlPlaneRetentionDays = reader.Int(Keys.ControlPlaneRetentionDays, 14, 1, 3650),
             OpenSearchSetup = reader.Bool(Keys.OpenSearchSetup, true),
             EnableControlPlaneLogs = reader.Bool(Keys.EnableControlPlaneLogs, false),
+            WarningReasons = warningReasons,
+            WarningAlarms = warningAlarms,
         };
     }
 
@@ -366,6 +386,47 @@ public sealed partial class PipelineSettings
         }
 
         return new VpcPlacement { SubnetIds = subnets, SecurityGroupIds = groups, VpcId = vpcId, SsmEndpoint = ssmEndpoint };
+    }
+
+    private static IReadOnlyList<string>? WarningReasonsFrom(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        // The function reads WARNING_METRIC_REASONS with the same rule: a list it would refuse is refused here,
+        // before a deploy whose indexer could not start.
+        var reasons = Functions.Core.Contract.WarningMetric.ParseReasons(value, out var problem);
+        return problem is null ? reasons : throw new SettingsException(Keys.WarningReasons, problem);
+    }
+
+    private static IReadOnlyList<(string Reason, int Threshold)> WarningAlarmsFrom(string? value, IReadOnlyList<string> reasons)
+    {
+        var alarms = new List<(string Reason, int Threshold)>();
+        foreach (var entry in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            var reason = equals < 0 ? entry : entry[..equals].Trim();
+            if (equals < 0 || !int.TryParse(entry[(equals + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var threshold) || threshold < 0)
+            {
+                throw new SettingsException(Keys.WarningAlarms, $"'{entry}' is not Reason=threshold (a reason and a whole number of events per 5 minutes, e.g. FailedScheduling=10).");
+            }
+
+            if (reason != Functions.Core.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
+            {
+                throw new SettingsException(Keys.WarningAlarms, $"'{reason}' is not one of the reasons the WarningEvents metric names, so its alarm could never fire: add it to {Keys.WarningReasons} (the reasons now: {string.Join(",", reasons)}), or alarm on Other.");
+            }
+
+            if (alarms.Exists(a => a.Reason == reason))
+            {
+                throw new SettingsException(Keys.WarningAlarms, $"names '{reason}' twice.");
+            }
+
+            alarms.Add((reason, threshold));
+        }
+
+        return alarms;
     }
 
     private static IReadOnlyList<TargetArchitecture> CollectorArchitecturesFrom(string? value, TargetArchitecture functions, string? image)

@@ -55,6 +55,7 @@ public sealed class PipelineStack : Stack
         _ = new PipelineDashboard(this, "Dashboard", new PipelineDashboardProps
         {
             Name = $"{id}-{settings.ClusterName}",
+            ClusterName = settings.ClusterName,
             Queue = queue,
             Indexer = indexer,
             ControlPlaneLogs = controlPlane,

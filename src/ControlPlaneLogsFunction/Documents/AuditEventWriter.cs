@@ -16,6 +16,7 @@ namespace ControlPlaneLogsFunction.Documents;
 /// dots replaced with <c>_</c>, and at most <see cref="MaxMapKeys"/> keys are kept per map.</item>
 /// <item>a field named like one of ours (<c>@timestamp</c>, <c>log_type</c> ...) is written as <c>audit_&lt;name&gt;</c>.</item>
 /// </list>
+/// The <c>object</c> block and <c>origin</c> both indices share follow, from <c>objectRef</c> (<see cref="AuditObjectBlock"/>).
 /// Raw copies carry the line's whitespace with them, so an event written over several lines (pretty-printed,
 /// as some exporters and older clusters write it) is made compact first: a line break copied into the
 /// document would break the <c>_bulk</c> body for every other line of the delivery.
@@ -74,6 +75,7 @@ public static class AuditEventWriter
         // kube-apiserver writes kind "Event" and an auditID in every event; a JSON object with neither is
         // something else that reached the audit stream (a webhook batch, an exporter's own record).
         var isAuditEvent = false;
+        ReadOnlySpan<byte> objectRef = default, responseObject = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = Name(ref reader);
@@ -101,7 +103,16 @@ public static class AuditEventWriter
             else
             {
                 writer.WritePropertyName(name);
+                var start = (int)reader.TokenStartIndex;
                 CopyValue(ref reader, json, writer);
+                if (name.SequenceEqual("objectRef"u8))
+                {
+                    objectRef = json[start..(int)reader.BytesConsumed];
+                }
+                else if (name.SequenceEqual("responseObject"u8))
+                {
+                    responseObject = json[start..(int)reader.BytesConsumed];
+                }
             }
         }
 
@@ -110,7 +121,13 @@ public static class AuditEventWriter
             throw new JsonException("The line holds more than one JSON value.");
         }
 
-        return isAuditEvent ? null : "a JSON object without \"kind\":\"Event\" or \"auditID\"";
+        if (!isAuditEvent)
+        {
+            return "a JSON object without \"kind\":\"Event\" or \"auditID\"";
+        }
+
+        AuditObjectBlock.Write(writer, objectRef, responseObject);
+        return null;
     }
 
     private static void CopyUser(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Utf8JsonWriter writer)

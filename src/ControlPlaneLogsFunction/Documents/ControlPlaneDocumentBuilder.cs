@@ -253,6 +253,7 @@ public sealed class ControlPlaneDocumentBuilder
         }
 
         _writer.WriteEndObject();
+        KlogObjectBlock.Write(_writer, afterMessage, pairs);
         return true;
     }
 

@@ -69,7 +69,7 @@ public static class FieldNames
     public static bool IsReserved(ReadOnlySpan<char> name) =>
         (name.Length > 0 && name[0] == '@')
         || name is "clusterName" or "log_type" or "parse_error" or "index_error" or "invalid_utf8"
-            or "severity" or "thread_id" or "source" or "kv" or "klog"
+            or "severity" or "thread_id" or "source" or "kv" or "klog" or "object" or "origin"
             or "user" or "impersonatedUser" or "objectRef" or "responseStatus" or "annotations"
             or "requestObject" or "responseObject" or "requestReceivedTimestamp" or "stageTimestamp" or "sourceIPs";
 
@@ -79,5 +79,6 @@ public static class FieldNames
         || name.SequenceEqual("clusterName"u8) || name.SequenceEqual("log_type"u8) || name.SequenceEqual("parse_error"u8)
         || name.SequenceEqual("index_error"u8) || name.SequenceEqual("invalid_utf8"u8) || name.SequenceEqual("severity"u8)
         || name.SequenceEqual("thread_id"u8) || name.SequenceEqual("source"u8) || name.SequenceEqual("kv"u8)
-        || name.SequenceEqual("klog"u8) || name.SequenceEqual("time"u8) || name.SequenceEqual("msg"u8);
+        || name.SequenceEqual("klog"u8) || name.SequenceEqual("time"u8) || name.SequenceEqual("msg"u8)
+        || name.SequenceEqual("object"u8) || name.SequenceEqual("origin"u8);
 }

@@ -15,6 +15,9 @@ public static class EnvironmentVariableNames
     /// <summary>Prefix of the control-plane log indices.</summary>
     public const string ControlPlaneIndex = "CONTROL_PLANE_INDEX";
 
+    /// <summary>The Kubernetes event reasons the indexer's <c>WarningEvents</c> metric names; others count as <c>Other</c>.</summary>
+    public const string WarningMetricReasons = "WARNING_METRIC_REASONS";
+
     /// <summary>Largest <c>_bulk</c> body sent in one request, in bytes.</summary>
     public const string BulkMaxBytes = "BULK_MAX_BYTES";
 

@@ -6,10 +6,10 @@ namespace Functions.Core.Metrics;
 
 /// <summary>
 /// One CloudWatch Embedded Metric Format record: a JSON log line that CloudWatch turns into metrics,
-/// with no API call and no extra latency. Namespace <see cref="Namespace"/>, one dimension
-/// <c>FunctionName</c>, optionally one more.
+/// with no API call and no extra latency. Namespace <see cref="Namespace"/>; dimension <c>FunctionName</c>
+/// and optionally more, or (<see cref="ForDimensions"/>) only the ones given.
 /// </summary>
-public sealed class EmfMetrics(string functionName, TimeProvider time)
+public sealed class EmfMetrics
 {
     /// <summary>The CloudWatch namespace of every metric the functions emit.</summary>
     public const string Namespace = "EksHistory";
@@ -17,9 +17,30 @@ public sealed class EmfMetrics(string functionName, TimeProvider time)
     /// <summary>The dimension every metric carries.</summary>
     public const string FunctionNameDimension = "FunctionName";
 
+    private readonly TimeProvider _time;
     private readonly List<(string Name, double Value, string Unit)> _metrics = [];
     private readonly List<(string Name, string Value)> _properties = [];
-    private (string Name, string Value)? _extraDimension;
+    private readonly List<(string Name, string Value)> _dimensions = [];
+
+    /// <summary>A record of one function's metrics (dimension <c>FunctionName</c>).</summary>
+    public EmfMetrics(string functionName, TimeProvider time)
+        : this(time)
+    {
+        _dimensions.Add((FunctionNameDimension, functionName));
+    }
+
+    private EmfMetrics(TimeProvider time) => _time = time;
+
+    /// <summary>
+    /// A record whose metrics carry exactly these dimensions, not the function's name: metrics that describe
+    /// the cluster rather than the function (each distinct set of values is one CloudWatch metric).
+    /// </summary>
+    public static EmfMetrics ForDimensions(TimeProvider time, params ReadOnlySpan<(string Name, string Value)> dimensions)
+    {
+        var metrics = new EmfMetrics(time);
+        metrics._dimensions.AddRange(dimensions);
+        return metrics;
+    }
 
     /// <summary>Adds a count.</summary>
     public EmfMetrics Count(string name, double value) => Add(name, value, "Count");
@@ -41,10 +62,10 @@ public sealed class EmfMetrics(string functionName, TimeProvider time)
         return this;
     }
 
-    /// <summary>Adds a second dimension, e.g. the log type, making a separate record per value.</summary>
+    /// <summary>Adds a dimension, e.g. the log type, making a separate metric per value.</summary>
     public EmfMetrics Dimension(string name, string value)
     {
-        _extraDimension = (name, value);
+        _dimensions.Add((name, value));
         return this;
     }
 
@@ -63,16 +84,15 @@ public sealed class EmfMetrics(string functionName, TimeProvider time)
         using var json = new Utf8JsonWriter(buffer);
         json.WriteStartObject();
         json.WriteStartObject("_aws");
-        json.WriteNumber("Timestamp", time.GetUtcNow().ToUnixTimeMilliseconds());
+        json.WriteNumber("Timestamp", _time.GetUtcNow().ToUnixTimeMilliseconds());
         json.WriteStartArray("CloudWatchMetrics");
         json.WriteStartObject();
         json.WriteString("Namespace", Namespace);
         json.WriteStartArray("Dimensions");
         json.WriteStartArray();
-        json.WriteStringValue(FunctionNameDimension);
-        if (_extraDimension is { } extra)
+        foreach (var (name, _) in _dimensions)
         {
-            json.WriteStringValue(extra.Name);
+            json.WriteStringValue(name);
         }
 
         json.WriteEndArray();
@@ -90,10 +110,9 @@ public sealed class EmfMetrics(string functionName, TimeProvider time)
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
-        json.WriteString(FunctionNameDimension, functionName);
-        if (_extraDimension is { } dimension)
+        foreach (var (name, value) in _dimensions)
         {
-            json.WriteString(dimension.Name, dimension.Value);
+            json.WriteString(name, value);
         }
 
         foreach (var (name, value) in _properties)

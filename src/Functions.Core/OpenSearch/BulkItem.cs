@@ -7,8 +7,11 @@ namespace Functions.Core.OpenSearch;
 public sealed record BulkItem(string Index, string Id, ReadOnlyMemory<byte> Source)
 {
     /// <summary>
-    /// When set, the document is indexed with <c>version_type=external_gte</c>: OpenSearch keeps it only
-    /// if no copy with a higher version is stored, so a late, older copy cannot overwrite a newer one.
+    /// When set, the document is indexed with <c>version_type=external</c>: OpenSearch stores it only if it
+    /// is new or its version is higher than the stored copy's, so a late, older copy cannot overwrite a newer
+    /// one, and a copy of the stored version (a redelivery) changes nothing. Both are refused with a 409
+    /// conflict (<see cref="BulkItemStatus.VersionConflict"/>, which counts as stored); only a write that
+    /// created the document or advanced its version is <see cref="BulkItemStatus.Indexed"/>.
     /// </summary>
     public long? ExternalVersion { get; init; }
 }

@@ -32,7 +32,7 @@ public sealed class BulkRequestBody
     private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("_id");
     private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText VersionTypeName = JsonEncodedText.Encode("version_type");
-    private static readonly JsonEncodedText ExternalGte = JsonEncodedText.Encode("external_gte");
+    private static readonly JsonEncodedText External = JsonEncodedText.Encode("external");
 
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _action = new(256);
@@ -82,7 +82,7 @@ public sealed class BulkRequestBody
         if (item.ExternalVersion is { } version)
         {
             _writer.WriteNumber(VersionName, version);
-            _writer.WriteString(VersionTypeName, ExternalGte);
+            _writer.WriteString(VersionTypeName, External);
         }
 
         _writer.WriteEndObject();

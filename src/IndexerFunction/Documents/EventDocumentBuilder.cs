@@ -14,7 +14,8 @@ namespace IndexerFunction.Documents;
 /// the event as the API served it, less <c>metadata.managedFields</c>; dots replaced by underscores in
 /// the keys of every <c>labels</c> and <c>annotations</c> map (a key like <c>app.kubernetes.io/name</c>
 /// would otherwise become an object path and clash with <c>app</c>); <c>firstTimestamp</c> and
-/// <c>lastTimestamp</c> filled when null; <c>clusterName</c> and <c>@timestamp</c> added.
+/// <c>lastTimestamp</c> filled when null; <c>clusterName</c>, <c>@timestamp</c>, and the <c>object</c> block
+/// and <c>origin</c> both indices share (<see cref="InvolvedObjectBlock"/>) added.
 /// </summary>
 public sealed class EventDocumentBuilder(string indexPrefix)
 {
@@ -47,7 +48,8 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         Series,
         Labels,
         Annotations,
-        Ours, // clusterName, @timestamp
+        InvolvedObject,
+        Ours, // clusterName, @timestamp, object, origin
     }
 
     /// <summary>The index prefix (EVENTS_INDEX).</summary>
@@ -62,12 +64,13 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
         // One pass over the members finds the few the document depends on; a repeated member counts
         // at its last occurrence, as a lookup by name would find it.
-        JsonElement metadata = default, first = default, last = default, eventTime = default, series = default;
+        JsonElement metadata = default, first = default, last = default, eventTime = default, series = default, involvedObject = default;
         foreach (var property in evt.EnumerateObject())
         {
             switch (Classify(property))
             {
                 case Member.Metadata: metadata = property.Value; break;
+                case Member.InvolvedObject: involvedObject = property.Value; break;
                 case Member.FirstTimestamp: first = property.Value; break;
                 case Member.LastTimestamp: last = property.Value; break;
                 case Member.EventTime: eventTime = property.Value; break;
@@ -144,6 +147,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             _writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(seen.Text), skipInputValidation: true);
         }
 
+        InvolvedObjectBlock.Write(_writer, involvedObject);
         _writer.WriteEndObject();
         _writer.Flush();
 
@@ -281,6 +285,8 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         {
             6 when name.SequenceEqual("series"u8) => Member.Series,
             6 when name.SequenceEqual("labels"u8) => Member.Labels,
+            6 when name.SequenceEqual("object"u8) => Member.Ours,
+            6 when name.SequenceEqual("origin"u8) => Member.Ours,
             8 when name.SequenceEqual("metadata"u8) => Member.Metadata,
             9 when name.SequenceEqual("eventTime"u8) => Member.EventTime,
             10 when name.SequenceEqual("@timestamp"u8) => Member.Ours,
@@ -288,6 +294,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             11 when name.SequenceEqual("annotations"u8) => Member.Annotations,
             13 when name.SequenceEqual("lastTimestamp"u8) => Member.LastTimestamp,
             14 when name.SequenceEqual("firstTimestamp"u8) => Member.FirstTimestamp,
+            14 when name.SequenceEqual("involvedObject"u8) => Member.InvolvedObject,
             _ => Member.Other,
         };
     }

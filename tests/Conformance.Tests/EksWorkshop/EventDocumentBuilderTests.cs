@@ -31,4 +31,25 @@ public sealed class EventDocumentBuilderTests
         Assert.Equal(JsonValueKind.Null, doc.GetProperty("eventTime").ValueKind);
         Assert.DoesNotContain('\n', Encoding.UTF8.GetString(item.Source.Span));
     }
+
+    [Fact]
+    public void TryBuild_WorkshopEvent_NamesTheDeploymentInTheAppsGroup()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var evt = JsonDocument.Parse(Workshop);
+
+        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(evt.RootElement, "eks-workshop", output, out var problem);
+
+        Assert.True(item is not null, problem);
+        var doc = JsonDocument.Parse(item!.Source).RootElement;
+        var block = doc.GetProperty("object");
+        var involved = doc.GetProperty("involvedObject");
+        Assert.Equal("Deployment", block.GetProperty("kind").GetString());
+        Assert.Equal("deployments", block.GetProperty("resource").GetString());
+        Assert.Equal("apps", block.GetProperty("apiGroup").GetString());
+        Assert.Equal(involved.GetProperty("namespace").GetString(), block.GetProperty("namespace").GetString());
+        Assert.Equal(involved.GetProperty("name").GetString(), block.GetProperty("name").GetString());
+        Assert.Equal(involved.GetProperty("uid").GetString(), block.GetProperty("uid").GetString());
+        Assert.Equal("event", doc.GetProperty("origin").GetString());
+    }
 }

@@ -26,7 +26,8 @@ public class ControlPlaneDocumentBuilderTests
             , "severity": "info", "time": "2024-07-17T06:58:59.000741Z", "thread_id": 11, "source": "schedule_one.go:286",
             "msg": "Successfully bound pod to node",
             "kv": ["pod=default/nginx-7c5ddbdf54-x2x9k", "node=ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes=3", "feasibleNodes=2"],
-            "klog": {"pod": "default/nginx-7c5ddbdf54-x2x9k", "node": "ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes": "3", "feasibleNodes": "2"}
+            "klog": {"pod": "default/nginx-7c5ddbdf54-x2x9k", "node": "ip-192-168-12-34.eu-west-1.compute.internal", "evaluatedNodes": "3", "feasibleNodes": "2"},
+            "object": {"kind": "Pod", "resource": "pods", "apiGroup": "", "namespace": "default", "name": "nginx-7c5ddbdf54-x2x9k"}, "origin": "log"
             }
             """,
             json);
@@ -88,6 +89,9 @@ public class ControlPlaneDocumentBuilderTests
             expected[name] = value?.DeepClone();
         }
 
+        // Then the object block both indices share.
+        expected["object"] = JsonNode.Parse("""{"kind":"Deployment","resource":"deployments","apiGroup":"apps","namespace":"default","name":"web","uid":"0b6f7c3e-1111-2222-3333-444455556666"}""");
+        expected["origin"] = "audit";
         DocumentAssert.Equal(expected.ToJsonString(), json);
         Assert.Equal("allow", (string?)json["annotations"]!["authorization.k8s.io/decision"]);
         Assert.Equal("eks-control-plane-logs-2024.03.01", built.Item.Index);

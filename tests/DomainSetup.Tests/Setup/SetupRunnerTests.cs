@@ -66,6 +66,23 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
     private static int SavedObjectLines() => EmbeddedSetupAssets.Instance.SavedObjects()
         .Sum(f => System.Text.Encoding.UTF8.GetString(f.Content).Split('\n').Count(l => l.Trim().Length > 0));
 
+    // The id the EKS workshop's export gives its eks-kubernetes-events* pattern (Conformance.Tests checks ours against the export).
+    private const string WorkshopEventsPattern = "79cc3180-6c51-11ee-bdf2-9d2ccb0785e7";
+
+    private static int SavedObjectFiles() => EmbeddedSetupAssets.Instance.SavedObjects().Count;
+
+    /// <summary>Every reference of every saved object points at a saved object, as Dashboards needs to open it.</summary>
+    private void AssertEveryReferenceResolves()
+    {
+        foreach (var (key, o) in _domain.SavedObjects)
+        {
+            foreach (var reference in o["references"]!.AsArray())
+            {
+                Assert.True(_domain.SavedObjects.ContainsKey($"{reference!["type"]}/{reference["id"]}"), $"{key} refers to missing {reference["type"]}/{reference["id"]}");
+            }
+        }
+    }
+
     [Fact]
     public async Task RunAsync_FreshDomain_InstallsTemplatesRetentionAndDashboards()
     {
@@ -84,7 +101,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         var controlPlane = _domain.Policies["eks-control-plane-logs-retention"]["policy"]!;
         Assert.Equal("14d", controlPlane["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
 
-        Assert.Equal(2, _domain.Imports.Count);
+        Assert.Equal(SavedObjectFiles(), _domain.Imports.Count);
         Assert.All(_domain.Imports, import =>
         {
             Assert.Equal("?overwrite=true", import.Query);
@@ -93,6 +110,8 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         });
         Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
         Assert.Contains("dashboard/eks-history-kubernetes-events-dashboard", _domain.SavedObjects.Keys);
+        Assert.Contains("dashboard/eks-history-object-history-dashboard", _domain.SavedObjects.Keys);
+        AssertEveryReferenceResolves();
         Assert.All(steps, s => Assert.Equal(StepOutcome.Done, s.Outcome));
         Assert.Equal(6, steps.Count);
     }
@@ -108,7 +127,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         Assert.Contains(_domain.Requests, r => r.StartsWith("PUT /_plugins/_ism/policies/eks-kubernetes-events-retention?if_seq_no=", StringComparison.Ordinal));
         var events = _domain.Policies["eks-kubernetes-events-retention"]["policy"]!;
         Assert.Equal("7d", events["states"]![0]!["transitions"]![0]!["conditions"]!["min_index_age"]!.GetValue<string>());
-        Assert.Equal(4, _domain.Imports.Count);
+        Assert.Equal(2 * SavedObjectFiles(), _domain.Imports.Count);
         Assert.Equal(SavedObjectLines(), _domain.SavedObjects.Count);
     }
 
@@ -137,7 +156,36 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
         Assert.True(_domain.Policies.ContainsKey("cluster-a-cp-retention"));
         var titles = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
             .Select(o => o["attributes"]!["title"]!.GetValue<string>()).Order().ToList();
-        Assert.Equal(["cluster-a-cp*", "cluster-a-events*"], titles);
+        Assert.Equal(["cluster-a-cp*", "cluster-a-events*", "cluster-a-events*,cluster-a-cp*"], titles);
+        // Moved patterns read other indices than the workshop's: they get ids of their own, and our objects follow.
+        Assert.Contains("index-pattern/eks-history-cluster-a-events", _domain.SavedObjects.Keys);
+        Assert.Contains("index-pattern/eks-history-cluster-a-events-cluster-a-cp", _domain.SavedObjects.Keys);
+        AssertEveryReferenceResolves();
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkshopObjectsImportedFirst_LeavesOnePatternPerTitleAndEveryDashboardWorking()
+    {
+        await PutParametersAsync();
+        // What a user who followed the EKS workshop has, imported before ours: its index patterns (the ids of
+        // its export) and a saved search and dashboard that read them.
+        foreach (var (id, title) in new[] { (WorkshopEventsPattern, "eks-kubernetes-events*"), ("ea521530-81ac-11ee-8baf-a5d5c77ada98", "eks-control-plane-logs*"), ("9e7916f0-7904-11ee-b272-e99097de08f9", "eks-pod-logs*") })
+        {
+            _domain.SavedObjects[$"index-pattern/{id}"] = JsonNode.Parse($$"""{"type":"index-pattern","id":"{{id}}","attributes":{"title":"{{title}}","timeFieldName":"@timestamp","fields":"[]"},"references":[]}""")!.AsObject();
+        }
+
+        _domain.SavedObjects["search/be328f00-6962-11ee-bdf2-9d2ccb0785e7"] = JsonNode.Parse($$"""{"type":"search","id":"be328f00-6962-11ee-bdf2-9d2ccb0785e7","attributes":{"title":"K8s events - data table","columns":["involvedObject.name","reason","message"]},"references":[{"name":"kibanaSavedObjectMeta.searchSourceJSON.index","type":"index-pattern","id":"{{WorkshopEventsPattern}}"}]}""")!.AsObject();
+        _domain.SavedObjects["dashboard/06cca640-6a05-11ee-bdf2-9d2ccb0785e7"] = JsonNode.Parse("""{"type":"dashboard","id":"06cca640-6a05-11ee-bdf2-9d2ccb0785e7","attributes":{"title":"1 - Kubernetes Events"},"references":[{"name":"panel_0","type":"search","id":"be328f00-6962-11ee-bdf2-9d2ccb0785e7"}]}""")!.AsObject();
+
+        await RunAsync();
+
+        var patterns = _domain.SavedObjects.Values.Where(o => o["type"]!.GetValue<string>() == "index-pattern")
+            .Select(o => o["attributes"]!["title"]!.GetValue<string>()).ToList();
+        Assert.Equal(patterns.Count, patterns.Distinct().Count());
+        Assert.Contains("eks-kubernetes-events*", patterns);
+        Assert.Contains("eks-pod-logs*", patterns); // the workshop's own, which we do not write, stays
+        AssertEveryReferenceResolves();
+        Assert.Equal("eks-kubernetes-events*", _domain.SavedObjects[$"index-pattern/{WorkshopEventsPattern}"]["attributes"]!["title"]!.GetValue<string>());
     }
 
     [Fact]

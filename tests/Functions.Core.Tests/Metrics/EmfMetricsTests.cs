@@ -49,4 +49,23 @@ public sealed class EmfMetricsTests
         Assert.Equal(["FunctionName", "LogType"], dims.EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("kube-apiserver-audit", json.RootElement.GetProperty("LogType").GetString());
     }
+
+    [Fact]
+    public void ForDimensions_ClusterAndReason_DeclaresExactlyThoseDimensionsWithoutTheFunction()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        EmfMetrics.ForDimensions(new FakeTimeProvider(), ("ClusterName", "shop-prod"), ("Reason", "BackOff"))
+            .Count("WarningEvents", 3)
+            .WriteTo(buffer);
+
+        using var json = JsonDocument.Parse(buffer.WrittenMemory);
+        var root = json.RootElement;
+        var directive = Assert.Single(root.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray());
+        Assert.Equal(["ClusterName", "Reason"], Assert.Single(directive.GetProperty("Dimensions").EnumerateArray()).EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("shop-prod", root.GetProperty("ClusterName").GetString());
+        Assert.Equal("BackOff", root.GetProperty("Reason").GetString());
+        Assert.Equal(3, root.GetProperty("WarningEvents").GetDouble());
+        Assert.False(root.TryGetProperty("FunctionName", out _));
+    }
 }

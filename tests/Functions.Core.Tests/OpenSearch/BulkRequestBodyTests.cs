@@ -27,7 +27,7 @@ public sealed class BulkRequestBodyTests
         Assert.Equal(string.Empty, lines[4]);
         Assert.Equal("{\"index\":{\"_index\":\"idx-2024.01.01\",\"_id\":\"a\"}}", lines[0]);
         Assert.Equal("{\"v\":\"xxxxxxxxxx\"}", lines[1]);
-        Assert.Equal("{\"index\":{\"_index\":\"idx-2024.01.01\",\"_id\":\"b\",\"version\":42,\"version_type\":\"external_gte\"}}", lines[2]);
+        Assert.Equal("{\"index\":{\"_index\":\"idx-2024.01.01\",\"_id\":\"b\",\"version\":42,\"version_type\":\"external\"}}", lines[2]);
         Assert.Equal(2, body.Count);
     }
 

@@ -185,7 +185,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WriteAsync_OlderVersionAfterNewer_CountsAsStoredAndKeepsTheNewer()
+    public async Task WriteAsync_OlderOrSameVersionAfterNewer_CountsAsStoredAndKeepsTheStoredCopy()
     {
         var writer = Writer();
         await writer.WriteAsync(Items(1, version: 200), Deadline(), CancellationToken.None);
@@ -195,7 +195,11 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
 
         Assert.Equal(BulkItemStatus.VersionConflict, late.Outcomes[0].Status);
         Assert.True(late.Outcomes[0].IsStored);
-        Assert.Equal(BulkItemStatus.Indexed, same.Outcomes[0].Status); // a redelivery of the same version is harmless
+        // A redelivery of the stored version changes nothing and is refused like an older one: stored, not new.
+        Assert.Equal(BulkItemStatus.VersionConflict, same.Outcomes[0].Status);
+        Assert.True(same.Outcomes[0].IsStored);
+        Assert.Contains("is higher or equal to the one provided [200]", same.Outcomes[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(1, _domain.TryGet("events-2024.05.01", "uid-0")!.Writes);
         Assert.Equal(200, _domain.TryGet("events-2024.05.01", "uid-0")!.Version);
     }
 

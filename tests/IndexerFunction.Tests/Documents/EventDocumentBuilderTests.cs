@@ -119,7 +119,7 @@ public sealed class EventDocumentBuilderTests
         var (_, doc) = Build(evt, cluster: "new");
 
         Assert.Equal(
-            ["kind", "lastTimestamp", "metadata", "reason", "firstTimestamp", "eventTime", "count", "clusterName", "@timestamp"],
+            ["kind", "lastTimestamp", "metadata", "reason", "firstTimestamp", "eventTime", "count", "clusterName", "@timestamp", "origin"],
             doc.EnumerateObject().Select(p => p.Name));
         Assert.Equal("2024-03-01T00:00:01.5Z", doc.GetProperty("firstTimestamp").GetString());
         Assert.Equal("2024-03-01T00:00:01.5Z", doc.GetProperty("lastTimestamp").GetString());

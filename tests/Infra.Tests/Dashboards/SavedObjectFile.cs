@@ -52,13 +52,33 @@ public sealed class SavedObjectFile
     public static JsonObject? VisState(JsonObject o) =>
         Attributes(o)["visState"] is { } text ? JsonNode.Parse(text.GetValue<string>())!.AsObject() : null;
 
-    /// <summary>The index pattern an object reads, through its references.</summary>
+    /// <summary>
+    /// The index pattern an object reads, through its references: its search source's index, the saved
+    /// search it is built on (<c>search_0</c>), or, for a controls visualization, its first control's pattern.
+    /// </summary>
     public JsonObject? IndexPatternOf(JsonObject o)
     {
-        var reference = o["references"]!.AsArray().Select(r => r!.AsObject())
-            .FirstOrDefault(r => r["name"]!.GetValue<string>() == "kibanaSavedObjectMeta.searchSourceJSON.index");
-        return reference is null ? null : Objects.Single(x => Type(x) == "index-pattern" && Id(x) == reference["id"]!.GetValue<string>());
+        var references = o["references"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        if (references.FirstOrDefault(r => r["name"]!.GetValue<string>() is "kibanaSavedObjectMeta.searchSourceJSON.index" or "control_0_index_pattern") is { } reference)
+        {
+            return Objects.Single(x => Type(x) == "index-pattern" && Id(x) == reference["id"]!.GetValue<string>());
+        }
+
+        if (Attributes(o)["savedSearchRefName"]?.GetValue<string>() is { } searchRef)
+        {
+            var search = references.Single(r => r["name"]!.GetValue<string>() == searchRef)["id"]!.GetValue<string>();
+            return IndexPatternOf(Objects.Single(x => Type(x) == "search" && Id(x) == search));
+        }
+
+        return null;
     }
+
+    /// <summary>The controls of an <c>input_control_vis</c> visualization (none for other objects).</summary>
+    public static IEnumerable<JsonObject> Controls(JsonObject o) =>
+        VisState(o)?["params"]?["controls"] is JsonArray controls ? controls.Select(c => c!.AsObject()) : [];
+
+    /// <summary>The KQL query of an object's search source, or empty.</summary>
+    public static string Query(JsonObject o) => SearchSource(o)?["query"]?["query"]?.GetValue<string>() ?? string.Empty;
 
     /// <summary>Every field an object uses: aggregation fields (with whether they are aggregated), columns, filter keys.</summary>
     public static IEnumerable<(string Field, bool Aggregated, string Where)> FieldsUsedBy(JsonObject o)
@@ -103,10 +123,16 @@ public sealed class SavedObjectFile
             }
         }
 
-        if (SearchSource(o)?["query"]?["query"] is { } kuery && kuery.GetValue<string>() is { Length: > 0 } text)
+        foreach (var control in Controls(o))
         {
-            // Our queries are "field:value" clauses.
-            yield return (text[..text.IndexOf(':', StringComparison.Ordinal)], false, "query");
+            // A list control offers the terms of its field: it aggregates on it.
+            yield return (control["fieldName"]!.GetValue<string>(), true, "control");
+        }
+
+        // Our queries are KQL clauses "field:value" and "field:(a or b)", joined with and, or, not.
+        foreach (System.Text.RegularExpressions.Match clause in System.Text.RegularExpressions.Regex.Matches(Query(o), @"([A-Za-z@_][\w.@/-]*)\s*:"))
+        {
+            yield return (clause.Groups[1].Value, false, "query");
         }
     }
 }

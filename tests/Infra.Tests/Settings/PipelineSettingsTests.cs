@@ -135,6 +135,13 @@ public sealed class PipelineSettingsTests
     [InlineData("collectorNamespace", "Upper_Case")]
     [InlineData("indexerTimeoutSeconds", "900000")]
     [InlineData("collectorSilenceMinutes", "14")]
+    [InlineData("warningReasons", "BackOff,Failed Mount")]
+    [InlineData("warningReasons", "Other")]
+    [InlineData("warningAlarms", "FailedScheduling")]
+    [InlineData("warningAlarms", "FailedScheduling=ten")]
+    [InlineData("warningAlarms", "FailedScheduling=-1")]
+    [InlineData("warningAlarms", "WidgetReconcileFailed=5")]
+    [InlineData("warningAlarms", "BackOff=5,BackOff=6")]
     public void FromContext_InvalidValue_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
@@ -197,5 +204,30 @@ public sealed class PipelineSettingsTests
         Assert.Equal("collectorArchitecture", ex.Key);
         Assert.Contains("collectorImage", ex.Message, StringComparison.Ordinal);
         Assert.Contains("docker buildx build --platform linux/amd64,linux/arm64", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_WarningAlarms_OffByDefaultAndOnForChosenReasonsOfTheMetric()
+    {
+        Assert.Empty(Read().WarningAlarms);
+        Assert.Null(Read().WarningReasons);
+
+        var settings = Read(("warningAlarms", "FailedScheduling=10, Other=200"));
+        Assert.Equal([("FailedScheduling", 10), ("Other", 200)], settings.WarningAlarms);
+
+        // A reason of the operator's own list: the metric names it, so its alarm can fire.
+        var custom = Read(("warningReasons", "WidgetReconcileFailed,BackOff"), ("warningAlarms", "WidgetReconcileFailed=3"));
+        Assert.Equal(["WidgetReconcileFailed", "BackOff"], custom.WarningReasons);
+        Assert.Equal([("WidgetReconcileFailed", 3)], custom.WarningAlarms);
+    }
+
+    [Fact]
+    public void FromContext_AlarmOnAReasonTheMetricDoesNotName_SaysHowToNameIt()
+    {
+        var ex = Assert.Throws<SettingsException>(() => Read(("warningReasons", "BackOff"), ("warningAlarms", "FailedScheduling=10")));
+
+        Assert.Equal("warningAlarms", ex.Key);
+        Assert.Contains("warningReasons", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("could never fire", ex.Message, StringComparison.Ordinal);
     }
 }

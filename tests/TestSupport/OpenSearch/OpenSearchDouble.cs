@@ -461,9 +461,10 @@ public sealed class OpenSearchDouble : IAsyncDisposable
                 };
                 if (conflict)
                 {
+                    // OpenSearch's VersionType.explainConflictForWrites, per type: external refuses an equal version too.
                     errors = true;
                     return ErrorItem(op, index, id, 409, "version_conflict_engine_exception",
-                        $"[{id}]: version conflict, current version [{existing.Version}] is higher than the one provided [{newVersion}]");
+                        $"[{id}]: version conflict, current version [{existing.Version}] is {(versionType == "external" ? "higher or equal to" : "higher than")} the one provided [{newVersion}]");
                 }
             }
 

@@ -316,10 +316,24 @@ public sealed class SetupApiDouble : IAsyncDisposable
         var overwrite = request.Query["overwrite"] == "true";
         var errors = new JsonArray();
         var count = 0;
-        foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var objects = body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var inFile = objects.Select(o => $"{o["type"]}/{o["id"]}").ToHashSet(StringComparer.Ordinal);
+        foreach (var o in objects)
         {
-            var o = JsonNode.Parse(line)!.AsObject();
             var key = $"{o["type"]}/{o["id"]}";
+            // Dashboards refuses an object whose index-pattern or search reference is neither in the file nor
+            // saved already (validate_references: "missing_references"), and imports the others.
+            var missing = (o["references"]?.AsArray() ?? []).Select(r => r!.AsObject())
+                .Where(r => r["type"]!.GetValue<string>() is "index-pattern" or "search")
+                .Where(r => !inFile.Contains($"{r["type"]}/{r["id"]}") && !SavedObjects.ContainsKey($"{r["type"]}/{r["id"]}"))
+                .Select(r => (JsonNode)new JsonObject { ["type"] = r["type"]!.GetValue<string>(), ["id"] = r["id"]!.GetValue<string>() })
+                .ToArray();
+            if (missing.Length > 0)
+            {
+                errors.Add(new JsonObject { ["id"] = o["id"]!.GetValue<string>(), ["type"] = o["type"]!.GetValue<string>(), ["error"] = new JsonObject { ["type"] = "missing_references", ["references"] = new JsonArray(missing) } });
+                continue;
+            }
+
             if (SavedObjects.ContainsKey(key) && !overwrite)
             {
                 errors.Add(new JsonObject { ["id"] = o["id"]!.GetValue<string>(), ["type"] = o["type"]!.GetValue<string>(), ["error"] = new JsonObject { ["type"] = "conflict" } });

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Functions.Core.Contract;
+using Functions.Core.Logging;
+using Functions.Core.Metrics;
+using Functions.Core.OpenSearch;
+
+namespace IndexerFunction.Metrics;
+
+/// <summary>
+/// Counts a batch's Warning events for the metric <c>WarningEvents</c> (dimensions <c>ClusterName</c> and
+/// <c>Reason</c>): once per new occurrence, not once per delivery. An event counts when its write created
+/// the document or advanced its version (<see cref="BulkItemStatus.Indexed"/>). Events are written with
+/// <c>version_type=external</c>, so a redelivered or repeated copy of a stored version is refused
+/// (<see cref="BulkItemStatus.VersionConflict"/>) and counts nothing, and copies of one event within a batch
+/// are one document already. Not thread-safe: one counter per handler, one batch at a time.
+/// </summary>
+public sealed class WarningEventCounter
+{
+    private readonly List<int> _tags = []; // per document of the batch: its (cluster, reason), or -1
+    private readonly List<(string Cluster, string Reason)> _keys = [];
+    private readonly Dictionary<(string Cluster, string Reason), int> _keyIndex = [];
+    private readonly List<int> _counts = [];
+
+    /// <summary>Starts a new batch.</summary>
+    public void Clear()
+    {
+        _tags.Clear();
+        _keys.Clear();
+        _keyIndex.Clear();
+        _counts.Clear();
+    }
+
+    /// <summary>The tag of an event: which (cluster, reason) it counts under, or -1 when it is not a Warning.</summary>
+    public int Tag(JsonElement evt, string clusterName, WarningReasons reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        if (evt.ValueKind != JsonValueKind.Object
+            || !evt.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Warning"u8))
+        {
+            return -1;
+        }
+
+        // CloudWatch refuses an empty dimension value; an event without a cluster is counted under "unknown".
+        var cluster = clusterName.Length == 0 ? "unknown" : clusterName.Length > 255 ? clusterName[..255] : clusterName;
+        var key = (cluster, evt.TryGetProperty("reason"u8, out var reason) ? reasons.NameOf(reason) : WarningMetric.Other);
+        if (!_keyIndex.TryGetValue(key, out var index))
+        {
+            index = _keys.Count;
+            _keyIndex[key] = index;
+            _keys.Add(key);
+            _counts.Add(0);
+        }
+
+        return index;
+    }
+
+    /// <summary>Records that document <paramref name="item"/> of the batch carries the event tagged <paramref name="tag"/> (its newest copy).</summary>
+    public void Keep(int item, int tag)
+    {
+        while (_tags.Count <= item)
+        {
+            _tags.Add(-1);
+        }
+
+        _tags[item] = tag;
+    }
+
+    /// <summary>Counts the documents whose write was new and writes one EMF record per (cluster, reason) seen.</summary>
+    /// <returns>The Warning events counted.</returns>
+    public int Report(IReadOnlyList<BulkItemOutcome> outcomes, TimeProvider time, LineWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var total = 0;
+        for (var i = 0; i < _tags.Count && i < outcomes.Count; i++)
+        {
+            if (_tags[i] >= 0 && outcomes[i].Status == BulkItemStatus.Indexed)
+            {
+                _counts[_tags[i]]++;
+                total++;
+            }
+        }
+
+        for (var k = 0; k < _keys.Count; k++)
+        {
+            if (_counts[k] > 0)
+            {
+                EmfMetrics.ForDimensions(time, (WarningMetric.ClusterDimension, _keys[k].Cluster), (WarningMetric.ReasonDimension, _keys[k].Reason))
+                    .Count(WarningMetric.MetricName, _counts[k])
+                    .WriteTo(output);
+            }
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Functions.Core.Configuration;
+using IndexerFunction.Metrics;
+
+namespace IndexerFunction.Tests.Metrics;
+
+public sealed class WarningReasonsTests
+{
+    private static string NameOf(WarningReasons reasons, string reasonJson)
+    {
+        using var json = JsonDocument.Parse(reasonJson);
+        return reasons.NameOf(json.RootElement);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Parse_Unset_IsTheDefaultList(string? value)
+    {
+        Assert.Same(WarningReasons.Default, WarningReasons.Parse(value));
+    }
+
+    [Fact]
+    public void Default_HoldsTheWellKnownReasons()
+    {
+        foreach (var reason in new[] { "FailedScheduling", "BackOff", "Failed", "FailedMount", "FailedAttachVolume", "Unhealthy", "Evicted", "OOMKilling", "NodeNotReady", "FailedCreatePodSandBox" })
+        {
+            Assert.Equal(reason, NameOf(WarningReasons.Default, $"\"{reason}\""));
+        }
+
+        Assert.InRange(WarningReasons.Default.Names.Count, 10, Functions.Core.Contract.WarningMetric.MaxReasons);
+    }
+
+    [Theory]
+    [InlineData("\"WidgetReconcileFailed\"")] // a controller's own reason
+    [InlineData("\"backoff\"")] // reasons are case-sensitive
+    [InlineData("\"Back\\u004ffff\"")] // escapes never spell a listed reason
+    [InlineData("\"Échec\"")]
+    [InlineData("42")]
+    public void NameOf_UnlistedReason_IsOther(string reason)
+    {
+        Assert.Equal("Other", NameOf(WarningReasons.Default, reason));
+    }
+
+    [Fact]
+    public void Parse_CommaSeparatedList_KeepsThoseInOrderOnce()
+    {
+        var reasons = WarningReasons.Parse(" BackOff,WidgetReconcileFailed,,BackOff ");
+
+        Assert.Equal(["BackOff", "WidgetReconcileFailed"], reasons.Names);
+        Assert.Equal("Other", NameOf(reasons, "\"FailedScheduling\""));
+    }
+
+    [Theory]
+    [InlineData("BackOff,Failed Mount", "'Failed Mount'")]
+    [InlineData("reason=BackOff", "'reason=BackOff'")]
+    [InlineData("1stReason", "'1stReason'")]
+    [InlineData("BackOff,Other", "'Other'")]
+    public void Parse_NotAReasonName_NamesTheSettingAndTheValue(string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => WarningReasons.Parse(value));
+
+        Assert.Equal("WARNING_METRIC_REASONS", ex.Setting);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MoreThanTheBound_IsRefusedSayingWhy()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => WarningReasons.Parse(string.Join(",", Enumerable.Range(0, 51).Select(i => $"Reason{i}"))));
+
+        Assert.Contains("at most 50", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -16,6 +16,14 @@ public sealed record BulkWriterOptions
     public int MaxRetryRounds { get; init; } = 20;
 
     /// <summary>
+    /// Whole-request refusals in a row (429/502/503/504, timeouts, connection failures) after which the domain is
+    /// taken to be unavailable and the write gives up instead of retrying until the deadline: about 2 s of backoff
+    /// with the default delays. The work is then held by the caller (re-queued with a delay), so an outage costs
+    /// short invocations rather than full ones.
+    /// </summary>
+    public int UnavailableAfterRefusals { get; init; } = 5;
+
+    /// <summary>
     /// Time kept free before the deadline: no request starts and no wait ends later than this before it,
     /// so the function can still answer Lambda with what failed.
     /// </summary>

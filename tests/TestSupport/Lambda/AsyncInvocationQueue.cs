@@ -62,45 +62,8 @@ public sealed class AsyncInvocationQueue(IAmazonSQS sqs, RuntimeApiDouble runtim
         }
 
         Interlocked.Increment(ref _exhausted);
-        await sqs.SendMessageAsync(options.OnFailureQueueUrl, Record(requestId, payload, last!, options.RetryAttempts + 1), cancellationToken);
+        var record = InvocationRecords.OnFailure(payload, DateTimeOffset.UtcNow, last!.Body, invokeCount: options.RetryAttempts + 1, requestId: requestId, functionArn: options.FunctionArn);
+        await sqs.SendMessageAsync(options.OnFailureQueueUrl, record, cancellationToken);
         return false;
-    }
-
-    private string Record(string requestId, byte[] payload, InvocationOutcome last, int invokeCount)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("version", "1.0");
-            writer.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            writer.WriteStartObject("requestContext");
-            writer.WriteString("requestId", requestId);
-            writer.WriteString("functionArn", options.FunctionArn + ":$LATEST");
-            writer.WriteString("condition", "RetriesExhausted");
-            writer.WriteNumber("approximateInvokeCount", invokeCount);
-            writer.WriteEndObject();
-            writer.WritePropertyName("requestPayload");
-            writer.WriteRawValue(payload);
-            writer.WriteStartObject("responseContext");
-            writer.WriteNumber("statusCode", 200);
-            writer.WriteString("executedVersion", "$LATEST");
-            writer.WriteString("functionError", "Unhandled");
-            writer.WriteEndObject();
-            writer.WritePropertyName("responsePayload");
-            try
-            {
-                using var error = JsonDocument.Parse(last.Body);
-                error.RootElement.WriteTo(writer);
-            }
-            catch (JsonException)
-            {
-                writer.WriteStringValue(last.Text);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

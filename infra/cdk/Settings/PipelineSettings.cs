@@ -46,6 +46,7 @@ public sealed partial class PipelineSettings
         public const string OpenSearchAuth = "openSearchAuth";
         public const string OpenSearchService = "openSearchService";
         public const string OpenSearchResourceArn = "openSearchResourceArn";
+        public const string OutageHoldHours = "outageHoldHours";
     }
 
     /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
@@ -107,6 +108,18 @@ public sealed partial class PipelineSettings
 
     /// <summary>The domain or collection ARN the functions may call with SigV4.</summary>
     public string? OpenSearchResourceArn { get; init; }
+
+    /// <summary>
+    /// OUTAGE_HOLD_HOURS of both functions: how long work failing only because the domain is unavailable is held by
+    /// re-queuing it before it takes the normal path to a dead-letter queue (docs/reliability.md).
+    /// </summary>
+    public required int OutageHoldHours { get; init; }
+
+    /// <summary>
+    /// The events queue's retention: four days, or the hold window and a day more when that is longer, so that a
+    /// message waiting behind a long outage cannot expire before it is held or stored.
+    /// </summary>
+    public int EventsQueueRetentionHours => Math.Max(4 * 24, OutageHoldHours + 24);
 
     /// <summary>
     /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
@@ -257,6 +270,8 @@ public sealed partial class PipelineSettings
             SigV4 = auth == "sigv4",
             OpenSearchService = service,
             OpenSearchResourceArn = resourceArn,
+            // At most 13 days: the queues keep messages 14 days at most, and a held copy must outlive the window.
+            OutageHoldHours = reader.Int(Keys.OutageHoldHours, 72, 0, 312),
         };
     }
 

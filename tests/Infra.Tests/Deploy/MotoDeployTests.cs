@@ -105,6 +105,18 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
         Assert.EndsWith(":history-test-eks-history-events", mapping.GetProperty("EventSourceArn").GetString(), StringComparison.Ordinal);
         Assert.Equal("ReportBatchItemFailures", mapping.GetProperty("FunctionResponseTypes")[0].GetString());
 
+        // The control-plane function consumes its own on-failure queue, which redrives to a DLQ of its own.
+        var controlPlaneName = resources.RootElement.GetProperty("StackResources").EnumerateArray()
+            .Single(r => r.TryGetProperty("LogicalResourceId", out var id) && id.GetString() == "ControlPlaneLogsFunction").GetProperty("PhysicalResourceId").GetString()!;
+        using var failureMappings = JsonDocument.Parse(await AwsAsync("lambda", "list-event-source-mappings", "--function-name", controlPlaneName));
+        var failureMapping = Assert.Single(failureMappings.RootElement.GetProperty("EventSourceMappings").EnumerateArray());
+        Assert.Equal("ReportBatchItemFailures", failureMapping.GetProperty("FunctionResponseTypes")[0].GetString());
+        var failureQueueName = failureMapping.GetProperty("EventSourceArn").GetString()!.Split(':')[^1];
+        using var failureQueue = JsonDocument.Parse(await AwsAsync("sqs", "get-queue-attributes",
+            "--queue-url", $"{_moto.Server.Endpoint.ToString().TrimEnd('/')}/123456789012/{failureQueueName}", "--attribute-names", "All"));
+        using var failureRedrive = JsonDocument.Parse(failureQueue.RootElement.GetProperty("Attributes").GetProperty("RedrivePolicy").GetString()!);
+        Assert.Equal("5", failureRedrive.RootElement.GetProperty("maxReceiveCount").ToString());
+
         using var function = JsonDocument.Parse(await AwsAsync("lambda", "get-function-configuration", "--function-name", indexerName));
         Assert.Equal("provided.al2023", function.RootElement.GetProperty("Runtime").GetString());
         Assert.Equal("bootstrap", function.RootElement.GetProperty("Handler").GetString());

@@ -31,6 +31,18 @@ public sealed class PipelineSettingsTests
         Assert.False(settings.DeployCollector);
         Assert.Null(settings.OpenSearchEndpoint);
         Assert.Null(settings.AlarmEmail);
+        Assert.Equal(72, settings.OutageHoldHours);
+        Assert.Equal(96, settings.EventsQueueRetentionHours);
+    }
+
+    [Theory]
+    [InlineData("0", 96)]
+    [InlineData("72", 96)]
+    [InlineData("120", 144)]
+    [InlineData("312", 336)]
+    public void FromContext_OutageHoldHours_QueueKeepsMessagesADayLongerThanTheHold(string hold, int retentionHours)
+    {
+        Assert.Equal(retentionHours, Read(("outageHoldHours", hold)).EventsQueueRetentionHours);
     }
 
     [Theory]
@@ -49,6 +61,9 @@ public sealed class PipelineSettingsTests
     [InlineData("alarmEmail", "not-an-address")]
     [InlineData("collectorNamespace", "Upper_Case")]
     [InlineData("indexerTimeoutSeconds", "900000")]
+    [InlineData("outageHoldHours", "313")]
+    [InlineData("outageHoldHours", "-1")]
+    [InlineData("outageHoldHours", "3d")]
     public void FromContext_InvalidValue_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Read((key, value)));

@@ -14,9 +14,13 @@ namespace TestSupport.Lambda;
 /// </summary>
 public sealed class AsyncInvocationQueue(IAmazonSQS sqs, RuntimeApiDouble runtime, AsyncInvocationOptions options)
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _records = new();
     private long _attempts;
     private long _retries;
     private long _exhausted;
+
+    /// <summary>The invocation records sent to the on-failure destination, as sent.</summary>
+    public IReadOnlyCollection<string> Records => _records;
 
     /// <summary>Attempts made, first tries and retries.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -64,6 +68,7 @@ public sealed class AsyncInvocationQueue(IAmazonSQS sqs, RuntimeApiDouble runtim
         Interlocked.Increment(ref _exhausted);
         var record = InvocationRecords.OnFailure(payload, DateTimeOffset.UtcNow, last!.Body, invokeCount: options.RetryAttempts + 1, requestId: requestId, functionArn: options.FunctionArn);
         await sqs.SendMessageAsync(options.OnFailureQueueUrl, record, cancellationToken);
+        _records.Enqueue(record);
         return false;
     }
 }

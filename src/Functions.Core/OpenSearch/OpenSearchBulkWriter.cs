@@ -37,6 +37,11 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _templatesInstalled;
 
+    // Set when a write gave up on an unavailable domain, cleared by any answer that is not a whole-request refusal.
+    // While it is set, one refusal is enough to give up: during an outage every invocation then costs one request,
+    // not five and their backoff, and the first request after the domain's return finds it back.
+    private bool _unavailable;
+
     /// <summary>Creates the writer.</summary>
     public OpenSearchBulkWriter(HttpClient http, ICredentialsSource credentials, BulkWriterOptions options, TimeProvider time, ILogger<OpenSearchBulkWriter> logger)
     {
@@ -324,7 +329,19 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         private bool IsUnavailable(Answer answer)
         {
             _busyInARow = answer.Kind == AnswerKind.Transient ? _busyInARow + 1 : 0;
-            return _busyInARow >= writer._options.UnavailableAfterRefusals;
+            if (_busyInARow == 0)
+            {
+                writer._unavailable = false;
+                return false;
+            }
+
+            if (_busyInARow >= (writer._unavailable ? 1 : writer._options.UnavailableAfterRefusals))
+            {
+                writer._unavailable = true;
+                return true;
+            }
+
+            return false;
         }
 
         private void FailAllNotStored(int status, string reason)

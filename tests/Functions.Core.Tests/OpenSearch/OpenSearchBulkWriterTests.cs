@@ -134,6 +134,25 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_AfterGivingUpOnAnUnavailableDomain_LaterWritesTryOnceUntilItAnswers()
+    {
+        _domain.Outage = BulkFault.ServiceUnavailable;
+        var writer = Writer();
+
+        var first = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        var during = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        _domain.Outage = null;
+        var back = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        _domain.FailNextRequests(4, BulkFault.ServiceUnavailable);
+        var blip = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+
+        Assert.Equal(5, first.Requests);
+        Assert.Equal(1, during.Requests); // one request per invocation while the domain stays down
+        Assert.Equal((2, 1), (back.StoredCount, back.Requests));
+        Assert.Equal((2, 5), (blip.StoredCount, blip.Requests)); // once it answered, a blip is retried as before
+    }
+
+    [Fact]
     public async Task WriteAsync_FourRefusalsThenAnAnswer_IsNotTakenForAnOutage()
     {
         _domain.FailNextRequests(4, BulkFault.BadGateway);

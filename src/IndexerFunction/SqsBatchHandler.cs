@@ -152,10 +152,12 @@ public sealed partial class SqsBatchHandler(
             }
 
             var carriers = Carriers(i);
-            var reason = $"{items[i].Index}/{items[i].Id} not stored ({outcome.Status}, HTTP {outcome.HttpStatus}{(outcome.ErrorType is null ? string.Empty : " " + outcome.ErrorType)}): {outcome.Reason}";
+            string? reason = null;
             foreach (var m in carriers)
             {
-                Fail(failures, reasons, m, kind, reason);
+                // A message keeps its first reason: during an outage thousands of documents fail, few messages.
+                failures[m] = FailureClassification.Merge(failures[m], kind);
+                reasons[m] ??= reason ??= $"{items[i].Index}/{items[i].Id} not stored ({outcome.Status}, HTTP {outcome.HttpStatus}{(outcome.ErrorType is null ? string.Empty : " " + outcome.ErrorType)}): {outcome.Reason}";
             }
 
             if (kind == FailureKind.Permanent)

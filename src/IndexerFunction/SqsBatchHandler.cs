@@ -139,7 +139,7 @@ public sealed partial class SqsBatchHandler(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = await writer.WriteAsync(items, context.Deadline, cancellationToken);
+        var result = await writer.WriteAsync(items, hold is null ? context.Deadline : OutageHold.WorkDeadline(context.Deadline, context.RemainingTime), cancellationToken);
         var bulkElapsed = Stopwatch.GetElapsedTime(started);
         var transientDocuments = 0;
         var firstTransient = -1;

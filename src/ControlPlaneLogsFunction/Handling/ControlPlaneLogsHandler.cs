@@ -75,7 +75,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
                 return JsonSerializer.SerializeToUtf8Bytes(response, ControlPlaneJsonContext.Default.SQSBatchResponse);
             }
 
-            var summary = await IndexAsync(ReadEvent(payload), context, counts, cancellationToken);
+            var summary = await IndexAsync(ReadEvent(payload), context.Deadline, counts, cancellationToken);
             return JsonSerializer.SerializeToUtf8Bytes(summary, ControlPlaneJsonContext.Default.InvocationSummary);
         }
         catch (CloudWatchLogsDecodeException)
@@ -103,13 +103,14 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         var failures = new FailureKind?[records.Count];
         var reasons = new string?[records.Count];
         var recordedAt = new DateTimeOffset?[records.Count];
+        var workDeadline = _hold is null ? context.Deadline : OutageHold.WorkDeadline(context.Deadline, context.RemainingTime);
         for (var m = 0; m < records.Count; m++)
         {
             var record = records[m];
             try
             {
                 var delivery = ReadInvocationRecord(record, out recordedAt[m]);
-                await IndexAsync(delivery, context, counts, cancellationToken);
+                await IndexAsync(delivery, workDeadline, counts, cancellationToken);
             }
             catch (CloudWatchLogsDecodeException ex)
             {
@@ -247,7 +248,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         }
     }
 
-    private async Task<InvocationSummary> IndexAsync(CloudWatchLogsEvent cwlEvent, ILambdaContext context, Counts counts, CancellationToken cancellationToken)
+    private async Task<InvocationSummary> IndexAsync(CloudWatchLogsEvent cwlEvent, DateTimeOffset deadline, Counts counts, CancellationToken cancellationToken)
     {
         var payload = Decode(cwlEvent, out var utf8Repaired);
         if (payload.MessageType == CloudWatchLogsPayload.ControlMessage)
@@ -278,7 +279,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
             items[i] = documents[i].Item;
         }
 
-        var result = await _writer.WriteAsync(items, context.Deadline, cancellationToken);
+        var result = await _writer.WriteAsync(items, deadline, cancellationToken);
         counts.Retries += result.Retries;
         var outcomes = result.Outcomes.ToArray();
 
@@ -289,7 +290,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         {
             var plain = rejected.Select(i => _builder.BuildPlain(documents[i].Source, documents[i].Event, Describe(outcomes[i]))).ToList();
             LogPlainFallback(_logger, rejected.Count, Describe(outcomes[rejected[0]]));
-            var second = await _writer.WriteAsync(plain, context.Deadline, cancellationToken);
+            var second = await _writer.WriteAsync(plain, deadline, cancellationToken);
             counts.Retries += second.Retries;
             for (var k = 0; k < rejected.Count; k++)
             {

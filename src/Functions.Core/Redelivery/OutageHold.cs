@@ -52,6 +52,14 @@ public sealed partial class OutageHold
     public HoldPolicy Policy => _policy;
 
     /// <summary>
+    /// The deadline to give the work that may need holding: a tenth of the time left, at most 2 s, is kept back for
+    /// sending the copies. Without it a slow domain could take all of every invocation's time, leave none for the
+    /// copies, and turn each slow delivery into a receive that counts towards the DLQ.
+    /// </summary>
+    public static DateTimeOffset WorkDeadline(DateTimeOffset deadline, TimeSpan remaining) =>
+        deadline - TimeSpan.FromTicks(Math.Clamp(remaining.Ticks / 10, 0, TimeSpan.FromSeconds(2).Ticks));
+
+    /// <summary>
     /// The hold a function builds during init: SQS reached as the AWS SDKs would (<c>AWS_REGION</c>,
     /// <c>AWS_ENDPOINT_URL_SQS</c> or <c>AWS_ENDPOINT_URL</c>), the policy and queue from the settings.
     /// </summary>

@@ -371,6 +371,7 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
             .Add("failed invocations", mapping.InvocationErrors)
             .Add("documents retried inside invocations (EMF Retries)", EmfTotals.Sum(stdout, "Retries"))
             .Add("messages held through the outage (EMF MessagesRequeued)", EmfTotals.Sum(stdout, "MessagesRequeued"))
+            .Add("held copies SQS did not take in time (log event 602; such messages take the normal path)", functions.Sum(f => f.StandardOutput.Concat(f.StandardError).Count(l => l.Contains("\"eventId\":602", StringComparison.Ordinal))))
             .Add("documents not confirmed in an invocation (EMF DocumentsFailed)", EmfTotals.Sum(stdout, "DocumentsFailed"))
             .Add("items refused with 429 by the domain", domain.ItemsRefusedWithTooManyRequests)
             .Add("requests refused as a whole by the domain", domain.RequestsFailed)

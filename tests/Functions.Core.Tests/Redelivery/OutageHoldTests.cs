@@ -132,6 +132,18 @@ public sealed class OutageHoldTests(MotoFixture moto) : IDisposable
         Assert.Equal(0, (await sqs.GetQueueAttributesAsync(queue.Url, ["ApproximateNumberOfMessagesDelayed"])).ApproximateNumberOfMessagesDelayed);
     }
 
+    [Theory]
+    [InlineData(60, 2000)]
+    [InlineData(10, 1000)]
+    [InlineData(4, 400)]
+    [InlineData(0, 0)]
+    public void WorkDeadline_TimeLeft_KeepsATenthAtMostTwoSecondsForTheCopies(int remainingSeconds, int keptMilliseconds)
+    {
+        var deadline = Now + TimeSpan.FromSeconds(remainingSeconds);
+
+        Assert.Equal(deadline - TimeSpan.FromMilliseconds(keptMilliseconds), OutageHold.WorkDeadline(deadline, TimeSpan.FromSeconds(remainingSeconds)));
+    }
+
     private async Task<Message> ReceiveOneAsync(string queueUrl)
     {
         using var sqs = moto.CreateSqsClient();

@@ -371,13 +371,29 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
             .Add("failed invocations", mapping.InvocationErrors)
             .Add("documents retried inside invocations (EMF Retries)", EmfTotals.Sum(stdout, "Retries"))
             .Add("messages held through the outage (EMF MessagesRequeued)", EmfTotals.Sum(stdout, "MessagesRequeued"))
-            .Add("held copies SQS did not take in time (log event 602; such messages take the normal path)", functions.Sum(f => f.StandardOutput.Concat(f.StandardError).Count(l => l.Contains("\"eventId\":602", StringComparison.Ordinal))))
+            .Add("held copies SQS did not take (log event 602, by code; such messages take the normal path)", NotRequeued(functions))
             .Add("documents not confirmed in an invocation (EMF DocumentsFailed)", EmfTotals.Sum(stdout, "DocumentsFailed"))
             .Add("items refused with 429 by the domain", domain.ItemsRefusedWithTooManyRequests)
             .Add("requests refused as a whole by the domain", domain.RequestsFailed)
             .Add("bulk requests", domain.BulkRequests)
             .Add("test wall clock (s)", total.TotalSeconds, "N1")
             .Publish(output);
+    }
+
+    /// <summary>How many copies SQS did not take, by the code the indexer logged (event 602).</summary>
+    private static string NotRequeued(List<FunctionProcess> functions)
+    {
+        var codes = functions.SelectMany(f => f.StandardOutput.Concat(f.StandardError))
+            .Where(l => l.Contains("\"eventId\":602", StringComparison.Ordinal))
+            .Select(l =>
+            {
+                using var line = JsonDocument.Parse(l);
+                return line.RootElement.TryGetProperty("Code", out var code) ? code.GetString() ?? "?" : "?";
+            })
+            .GroupBy(c => c, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} {g.Count()}")
+            .ToList();
+        return codes.Count == 0 ? "0" : string.Join(", ", codes);
     }
 
     private static double Percentile(List<double> sorted, double p) =>

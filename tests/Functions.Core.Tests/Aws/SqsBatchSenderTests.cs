@@ -64,6 +64,25 @@ public sealed class SqsBatchSenderTests(MotoFixture moto)
     }
 
     [Fact]
+    public async Task SendAsync_MoreRequestsThanGoAtOnce_EveryOutcomeBelongsToItsMessage()
+    {
+        var queueUrl = await CreateQueueAsync();
+        using var sender = new SqsBatchSender(moto.CreateAwsJsonClient(AwsService.Sqs));
+        // 64 messages: seven requests, in two waves of at most four; each outcome must still name its own message.
+        var messages = Enumerable.Range(0, 64).Select(i => new SqsOutgoingMessage(Encoding.UTF8.GetBytes(i + ":" + new string('m', 20 * 1024)), 0, [])).ToList();
+
+        var outcomes = await sender.SendAsync(queueUrl, messages, CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.True(o.Accepted, o.Message));
+        var received = await ReceiveAllAsync(queueUrl, 64);
+        var idsByBody = received.ToDictionary(m => m.Body, m => m.MessageId, StringComparer.Ordinal);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            Assert.Equal(idsByBody[Encoding.UTF8.GetString(messages[i].Body.Span)], outcomes[i].MessageId);
+        }
+    }
+
+    [Fact]
     public async Task SendAsync_QueueDoesNotExist_EveryEntryNotAcceptedWithSqsCode()
     {
         using var sender = new SqsBatchSender(moto.CreateAwsJsonClient(AwsService.Sqs));
@@ -82,7 +101,7 @@ public sealed class SqsBatchSenderTests(MotoFixture moto)
     {
         using var sqs = moto.CreateSqsClient();
         var messages = new List<Message>();
-        for (var attempt = 0; attempt < 20 && messages.Count < expected; attempt++)
+        for (var attempt = 0; attempt < 40 && messages.Count < expected; attempt++)
         {
             var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, MessageAttributeNames = ["All"], WaitTimeSeconds = 1 });
             messages.AddRange(response.Messages ?? []);

@@ -2,12 +2,13 @@ using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Settings;
 using Functions.Core.OpenSearch;
+using Functions.Core.Redelivery;
 using Functions.Core.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlaneLogsFunction;
 
-/// <summary>Builds the handler once per process: settings, SSM credentials, the bulk writer and its index template.</summary>
+/// <summary>Builds the handler once per process: settings, SSM credentials, the bulk writer and its index template, the SQS caller that holds failed deliveries.</summary>
 public static class ControlPlaneStartup
 {
     /// <summary>The template file shipped as an embedded resource (the infra dashboards read the same file).</summary>
@@ -25,7 +26,8 @@ public static class ControlPlaneStartup
             new ControlPlaneOptions(),
             startup.Time,
             startup.MetricsOutput,
-            new Logger<ControlPlaneLogsHandler>(startup.LoggerFactory));
+            new Logger<ControlPlaneLogsHandler>(startup.LoggerFactory),
+            OutageHold.Create(settings.Shared, startup));
     }
 
     /// <summary>The index template, its patterns pointed at <paramref name="indexPrefix"/> and named after it.</summary>

@@ -1,4 +1,5 @@
 using Functions.Core.OpenSearch;
+using Functions.Core.Redelivery;
 using Functions.Core.Runtime;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,8 @@ namespace IndexerFunction;
 
 /// <summary>
 /// Builds the handler once per process: settings validated, SSM read (so a missing parameter is an init
-/// error that names it), one HttpClient, the index template ready to install before the first write.
+/// error that names it), one HttpClient, the index template ready to install before the first write, and
+/// the SQS caller that re-queues messages held through an outage.
 /// </summary>
 public static class IndexerStartup
 {
@@ -26,7 +28,8 @@ public static class IndexerStartup
             settings.Function.ClusterName,
             startup.MetricsOutput,
             startup.Time,
-            new Logger<SqsBatchHandler>(startup.LoggerFactory))
+            new Logger<SqsBatchHandler>(startup.LoggerFactory),
+            OutageHold.Create(settings.Function, startup))
         {
             WarningReasons = settings.WarningReasons,
         };

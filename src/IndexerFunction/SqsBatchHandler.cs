@@ -3,12 +3,15 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Functions.Core.Aws;
 using Functions.Core.Contract;
 using Functions.Core.Events.Sqs;
+using Functions.Core.Failures;
 using Functions.Core.Logging;
 using Functions.Core.Metrics;
 using Functions.Core.OpenSearch;
 using Functions.Core.Queue;
+using Functions.Core.Redelivery;
 using Functions.Core.Runtime;
 using IndexerFunction.Documents;
 using IndexerFunction.Messages;
@@ -18,19 +21,32 @@ using Microsoft.Extensions.Logging;
 namespace IndexerFunction;
 
 /// <summary>
-/// Handles one SQS batch: reads every message, builds one document per event, writes them in bulk,
-/// and answers with <c>batchItemFailures</c> listing exactly the messages not fully indexed — a
-/// malformed body, a document OpenSearch refused, or work the deadline left undone. The other messages
-/// are deleted by the event source mapping; the listed ones come back and, after the queue's
-/// maxReceiveCount, go to its dead-letter queue. Nothing is acknowledged that was not stored.
+/// Handles one SQS batch: reads every message, builds one document per event, writes them in bulk, and
+/// answers with <c>batchItemFailures</c> listing exactly the messages not fully indexed and not held.
+/// A message not fully indexed only for transient reasons (the domain down or throttling, credentials
+/// refused, the deadline reached: <see cref="FailureClassification"/>) is held through the outage by
+/// <paramref name="hold"/>: a delayed copy goes back to the queue and the original counts as done. A
+/// message with a permanent failure (a malformed body, an unusable event, a document OpenSearch refused)
+/// is a batch item failure: it comes back and, after the queue's maxReceiveCount, goes to its dead-letter
+/// queue. The other messages are deleted by the event source mapping. Nothing is acknowledged that was
+/// neither stored nor safely re-queued.
 /// </summary>
+/// <param name="writer">The bulk writer.</param>
+/// <param name="documents">Builds one document per event.</param>
+/// <param name="defaultClusterName">CLUSTER_NAME, for messages that carry none.</param>
+/// <param name="metricsOutput">Where the EMF line goes.</param>
+/// <param name="time">The clock.</param>
+/// <param name="logger">The log.</param>
+/// <param name="hold">Holds messages that failed for transient reasons; null holds nothing (every failure is a
+/// batch item failure), for hosts without a queue to send to.</param>
 public sealed partial class SqsBatchHandler(
     IBulkWriter writer,
     EventDocumentBuilder documents,
     string defaultClusterName,
     LineWriter metricsOutput,
     TimeProvider time,
-    ILogger<SqsBatchHandler> logger) : ILambdaHandler
+    ILogger<SqsBatchHandler> logger,
+    OutageHold? hold = null) : ILambdaHandler
 {
     // Reused by every invocation (Lambda runs one at a time per process): the documents of a batch are
     // written into it once and sliced, never copied again; the bookkeeping below keeps its capacity.
@@ -63,9 +79,14 @@ public sealed partial class SqsBatchHandler(
         var records = batch.Records.Select(r => new SqsRecord(
             r.MessageId,
             Encoding.UTF8.GetBytes(r.Body ?? string.Empty),
-            r.MessageAttributes is { } attributes && attributes.TryGetValue(QueueContract.ClusterNameAttribute, out var a) && a.DataType?.StartsWith("String", StringComparison.Ordinal) == true ? a.StringValue : null))
+            Attribute(r, QueueContract.ClusterNameAttribute, "String"),
+            EventSourceArn: r.EventSourceArn,
+            Retry: RetryState.Read(Attribute(r, QueueContract.RetryGenerationAttribute, "Number"), Attribute(r, QueueContract.RetryFirstFailedAtAttribute, "String"))))
             .ToList();
         return HandleAsync(records, context, cancellationToken);
+
+        static string? Attribute(SQSEvent.SQSMessage message, string name, string type) =>
+            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && a.DataType?.StartsWith(type, StringComparison.Ordinal) == true ? a.StringValue : null;
     }
 
     /// <summary>Handles the records of one batch.</summary>
@@ -74,7 +95,11 @@ public sealed partial class SqsBatchHandler(
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(context);
         _sources.ResetWrittenCount();
-        var failed = new bool[records.Count];
+
+        // Per message: null while nothing failed, else the kind of what failed (any permanent failure makes the
+        // message permanent) and the first reason, for the log and the hold.
+        var failures = new FailureKind?[records.Count];
+        var reasons = new string?[records.Count];
         var eventsReceived = 0;
 
         var items = _items;
@@ -88,7 +113,7 @@ public sealed partial class SqsBatchHandler(
             var record = records[m];
             if (record.BodyProblem is not null)
             {
-                failed[m] = true;
+                Fail(failures, reasons, m, FailureClassification.OfInput, record.BodyProblem);
                 LogMalformed(logger, record.MessageId, record.BodyProblem);
                 continue;
             }
@@ -96,7 +121,7 @@ public sealed partial class SqsBatchHandler(
             using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, defaultClusterName, out var problem);
             if (message is null)
             {
-                failed[m] = true;
+                Fail(failures, reasons, m, FailureClassification.OfInput, problem!);
                 LogMalformed(logger, record.MessageId, problem!);
                 continue;
             }
@@ -108,7 +133,7 @@ public sealed partial class SqsBatchHandler(
                 var item = documents.TryBuild(evt, message.ClusterName, _sources, out var eventProblem);
                 if (item is null)
                 {
-                    failed[m] = true;
+                    Fail(failures, reasons, m, FailureClassification.OfInput, $"event {position}: {eventProblem}");
                     LogBadEvent(logger, record.MessageId, position, eventProblem!);
                 }
                 else
@@ -121,30 +146,51 @@ public sealed partial class SqsBatchHandler(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = await writer.WriteAsync(items, context.Deadline, cancellationToken);
+        var result = await writer.WriteAsync(items, hold is null ? context.Deadline : OutageHold.WorkDeadline(context.Deadline, context.RemainingTime), cancellationToken);
         var bulkElapsed = Stopwatch.GetElapsedTime(started);
         var warnings = _warnings.Report(result.Outcomes, time, metricsOutput);
+        var transientDocuments = 0;
+        var firstTransient = -1;
         for (var i = 0; i < items.Count; i++)
         {
             var outcome = result.Outcomes[i];
-            if (outcome.IsStored)
+            if (outcome.Failure is not { } kind)
             {
                 continue;
             }
 
             var carriers = Carriers(i);
+            string? reason = null;
             foreach (var m in carriers)
             {
-                failed[m] = true;
+                // A message keeps its first reason: during an outage thousands of documents fail, few messages.
+                failures[m] = FailureClassification.Merge(failures[m], kind);
+                reasons[m] ??= reason ??= $"{items[i].Index}/{items[i].Id} not stored ({outcome.Status}, HTTP {outcome.HttpStatus}{(outcome.ErrorType is null ? string.Empty : " " + outcome.ErrorType)}): {outcome.Reason}";
             }
 
-            LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", carriers.Select(m => records[m].MessageId)));
+            if (kind == FailureKind.Permanent)
+            {
+                LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", carriers.Select(m => records[m].MessageId)));
+            }
+            else
+            {
+                // During an outage every document fails the same way: one line for all of them, not thousands.
+                transientDocuments++;
+                firstTransient = firstTransient < 0 ? i : firstTransient;
+            }
         }
 
+        if (transientDocuments > 0)
+        {
+            var first = result.Outcomes[firstTransient];
+            LogNotStoredTransient(logger, transientDocuments, items[firstTransient].Index, items[firstTransient].Id, first.HttpStatus, first.Reason ?? "none");
+        }
+
+        var held = await HoldAsync(records, failures, reasons, context, cancellationToken);
         var response = new SQSBatchResponse();
         for (var m = 0; m < records.Count; m++)
         {
-            if (failed[m])
+            if (failures[m] is not null && !held.Messages[m])
             {
                 response.BatchItemFailures.Add(new SQSBatchResponse.BatchItemFailure { ItemIdentifier = records[m].MessageId });
             }
@@ -159,10 +205,52 @@ public sealed partial class SqsBatchHandler(
             .Count("DocumentsFailed", result.FailedCount)
             .Count("Retries", result.Retries)
             .Count(WarningMetric.MetricName, warnings)
+            .Count("MessagesRequeued", held.Requeued)
+            .Count("MessagesPastHoldWindow", held.PastHoldWindow)
             .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
             .WriteTo(metricsOutput);
-        LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, response.BatchItemFailures.Count);
+        LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, held.Requeued, response.BatchItemFailures.Count);
         return response;
+    }
+
+    private static void Fail(FailureKind?[] failures, string?[] reasons, int message, FailureKind kind, string reason)
+    {
+        failures[message] = FailureClassification.Merge(failures[message], kind);
+        reasons[message] ??= reason;
+    }
+
+    /// <summary>Holds the messages whose failures are all transient; says which now have a copy on the queue.</summary>
+    private async Task<(bool[] Messages, int Requeued, int PastHoldWindow)> HoldAsync(IReadOnlyList<SqsRecord> records, FailureKind?[] failures, string?[] reasons, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var held = new bool[records.Count];
+        if (hold is null || !failures.Contains(FailureKind.Transient))
+        {
+            return (held, 0, 0);
+        }
+
+        var messages = new List<int>();
+        var candidates = new List<HoldCandidate>();
+        for (var m = 0; m < records.Count; m++)
+        {
+            if (failures[m] == FailureKind.Transient)
+            {
+                var record = records[m];
+                // The copy keeps what the indexer reads from attributes: the cluster name of a bare Event or list.
+                IReadOnlyList<SqsMessageAttribute> carried = record.ClusterNameAttribute is { } cluster
+                    ? [new SqsMessageAttribute(QueueContract.ClusterNameAttribute, "String", cluster)]
+                    : [];
+                messages.Add(m);
+                candidates.Add(new HoldCandidate(record.MessageId, record.EventSourceArn, record.Body, carried, record.Retry, null, reasons[m]!));
+            }
+        }
+
+        var result = await hold.HoldAsync(candidates, context.Deadline, cancellationToken);
+        for (var k = 0; k < messages.Count; k++)
+        {
+            held[messages[k]] = result.Held[k];
+        }
+
+        return (held, result.Requeued, result.PastHoldWindow);
     }
 
     /// <summary>Adds the document carried by message <paramref name="message"/>, or keeps the newer copy of one already added.</summary>
@@ -210,6 +298,9 @@ public sealed partial class SqsBatchHandler(
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Document {Index}/{Id} not stored ({Outcome}, HTTP {HttpStatus}, {ErrorType}): {Reason}; failing messages {MessageIds}")]
     private static partial void LogNotStored(ILogger logger, string index, string id, string outcome, int httpStatus, string errorType, string reason, string messageIds);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {FailedMessages} messages reported as failed")]
-    private static partial void LogBatch(ILogger logger, int messages, int events, int stored, int failed, int failedMessages);
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {Requeued} messages held (re-queued), {FailedMessages} messages reported as failed")]
+    private static partial void LogBatch(ILogger logger, int messages, int events, int stored, int failed, int requeued, int failedMessages);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "{Count} documents not stored for transient reasons; first {Index}/{Id} (HTTP {HttpStatus}): {Reason}")]
+    private static partial void LogNotStoredTransient(ILogger logger, int count, string index, string id, int httpStatus, string reason);
 }

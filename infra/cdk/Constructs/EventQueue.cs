@@ -5,9 +5,10 @@ using Constructs;
 namespace Infra.Constructs;
 
 /// <summary>
-/// The queue between the collector and the indexer, with its dead-letter queue. A message the indexer
-/// fails five times moves to the DLQ and stays there 14 days (SQS's maximum) for a redrive, so an outage
-/// of the domain longer than the retries loses nothing.
+/// The queue between the collector and the indexer, with its dead-letter queue. The indexer holds messages
+/// through an outage of the domain by re-queuing them (docs/reliability.md), so only poison, or work that
+/// failed longer than the hold window, is failed five times and moves to the DLQ, where it stays 14 days
+/// (SQS's maximum) to be looked at and redriven.
 /// </summary>
 public sealed class EventQueue : Construct
 {
@@ -29,7 +30,7 @@ public sealed class EventQueue : Construct
         {
             QueueName = props.QueueName,
             Encryption = QueueEncryption.SQS_MANAGED,
-            RetentionPeriod = Duration.Days(4),
+            RetentionPeriod = Duration.Hours(props.RetentionHours),
             VisibilityTimeout = Duration.Seconds(props.VisibilityTimeoutSeconds),
             DeadLetterQueue = new DeadLetterQueue { Queue = DeadLetterQueue, MaxReceiveCount = MaxReceiveCount },
         });

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.EventSources;
 using Constructs;
@@ -9,7 +10,8 @@ namespace Infra.Constructs;
 /// IndexerFunction and its SQS event source mapping. The mapping reports batch item failures, so only
 /// the messages the function lists are retried; its batch size and window are chosen so one
 /// invocation's bulk body stays under BULK_MAX_BYTES with packed messages; its maximum concurrency is
-/// the cap on parallel bulk requests the OpenSearch domain sees from us.
+/// the cap on parallel bulk requests the OpenSearch domain sees from us. The function may send to its
+/// own queue: that is how it holds messages through an outage of the domain.
 /// </summary>
 public sealed class Indexer : Construct
 {
@@ -36,12 +38,23 @@ public sealed class Indexer : Construct
                 ["EVENTS_INDEX"] = settings.EventsIndex,
                 ["BULK_MAX_BYTES"] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["CREDENTIALS_TTL_SECONDS"] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["OUTAGE_HOLD_HOURS"] = settings.OutageHoldHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["SOURCE_QUEUE_URL"] = props.Queue.Queue.QueueUrl,
             },
         });
         if (settings.WarningReasons is { } reasons)
         {
             Function.Function.AddEnvironment("WARNING_METRIC_REASONS", string.Join(",", reasons));
         }
+
+        // Holding a message through an outage is sending a delayed copy of it back to this queue: the one right the
+        // indexer needs beyond consuming it, on this queue only.
+        Function.Function.AddToRolePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "RequeueHeldMessages",
+            Actions = ["sqs:SendMessage"],
+            Resources = [props.Queue.Queue.QueueArn],
+        }));
 
         Function.Function.AddEventSource(new SqsEventSource(props.Queue.Queue, new SqsEventSourceProps
         {

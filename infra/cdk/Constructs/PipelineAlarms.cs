@@ -32,7 +32,7 @@ public sealed class PipelineAlarms : Construct
         _action = new SnsAction(Topic);
 
         DeadLetterQueueNotEmpty(props.Queue.DeadLetterQueue, "EventsDeadLetterQueueNotEmpty", "Queue messages the indexer failed five times are parked in the DLQ; fix the cause, then redrive them.");
-        DeadLetterQueueNotEmpty(props.ControlPlaneLogs.DeadLetterQueue, "ControlPlaneFailuresNotEmpty", "Control-plane log batches failed after retries are parked in the failure queue; fix the cause, then replay them.");
+        DeadLetterQueueNotEmpty(props.ControlPlaneLogs.DeadLetterQueue, "ControlPlaneFailuresNotEmpty", "Control-plane log batches that cannot be indexed (or failed longer than the outage hold window) are parked in the DLQ; fix the cause, then redrive them to the failure queue.");
 
         Add("OldestMessageAge", props.Queue.Queue.MetricApproximateAgeOfOldestMessage(new MetricOptions
         {

@@ -51,6 +51,39 @@ public sealed class PipelineDashboard : Construct
                 props.Queue.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max),
                 props.ControlPlaneLogs.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(max),
             ]));
+        // What an outage of the domain looks like: work held by re-queuing (docs/reliability.md) rather than
+        // dead-lettered, and control-plane deliveries waiting in the failure queue for the domain to return.
+        var failureQueue = props.ControlPlaneLogs.FailureQueue;
+        Dashboard.AddWidgets(
+            Graph("Held through outages (re-queued)", [
+                PipelineMetrics.Count(indexer, "MessagesRequeued"),
+                PipelineMetrics.Count(controlPlane, "MessagesRequeued"),
+                PipelineMetrics.Count(indexer, "MessagesPastHoldWindow"),
+                PipelineMetrics.Count(controlPlane, "MessagesPastHoldWindow"),
+            ]),
+            Graph("Control-plane failure queue", [
+                failureQueue.MetricApproximateNumberOfMessagesVisible(max),
+                failureQueue.MetricApproximateNumberOfMessagesNotVisible(max),
+                new Metric(new MetricProps
+                {
+                    Namespace = "AWS/SQS",
+                    MetricName = "ApproximateNumberOfMessagesDelayed",
+                    DimensionsMap = new Dictionary<string, string> { ["QueueName"] = failureQueue.QueueName },
+                    Statistic = Stats.MAXIMUM,
+                    Period = fiveMinutes,
+                }),
+            ]),
+            Graph("Events queue: held copies waiting", [
+                new Metric(new MetricProps
+                {
+                    Namespace = "AWS/SQS",
+                    MetricName = "ApproximateNumberOfMessagesDelayed",
+                    DimensionsMap = new Dictionary<string, string> { ["QueueName"] = queue.QueueName },
+                    Statistic = Stats.MAXIMUM,
+                    Period = fiveMinutes,
+                }),
+            ]));
+
         // What the cluster itself says is wrong: the indexer's WarningEvents, one line per reason.
         Dashboard.AddWidgets(new GraphWidget(new GraphWidgetProps
         {

@@ -58,6 +58,7 @@ public sealed partial class PipelineSettings
         public const string EnableControlPlaneLogs = "enableControlPlaneLogs";
         public const string WarningReasons = "warningReasons";
         public const string WarningAlarms = "warningAlarms";
+        public const string OutageHoldHours = "outageHoldHours";
     }
 
     /// <summary>The collector's Kubernetes service account (fixed: the manifests and the IAM trust both name it).</summary>
@@ -161,6 +162,18 @@ public sealed partial class PipelineSettings
     /// when more than its threshold of Warning events with that reason arrive in 5 minutes. None by default.
     /// </summary>
     public required IReadOnlyList<(string Reason, int Threshold)> WarningAlarms { get; init; }
+
+    /// <summary>
+    /// OUTAGE_HOLD_HOURS of both functions: how long work failing only because the domain is unavailable is held by
+    /// re-queuing it before it takes the normal path to a dead-letter queue (docs/reliability.md).
+    /// </summary>
+    public required int OutageHoldHours { get; init; }
+
+    /// <summary>
+    /// The events queue's retention: four days, or the hold window and a day more when that is longer, so that a
+    /// message waiting behind a long outage cannot expire before it is held or stored.
+    /// </summary>
+    public int EventsQueueRetentionHours => Math.Max(4 * 24, OutageHoldHours + 24);
 
     /// <summary>
     /// The queue's visibility timeout. AWS asks for at least six times the function timeout (plus the
@@ -340,6 +353,8 @@ public sealed partial class PipelineSettings
             EnableControlPlaneLogs = reader.Bool(Keys.EnableControlPlaneLogs, false),
             WarningReasons = warningReasons,
             WarningAlarms = warningAlarms,
+            // At most 13 days: the queues keep messages 14 days at most, and a held copy must outlive the window.
+            OutageHoldHours = reader.Int(Keys.OutageHoldHours, 72, 0, 312),
         };
     }
 

@@ -28,6 +28,7 @@ public sealed class PipelineStack : Stack
         {
             QueueName = QueueName(settings.ClusterName),
             VisibilityTimeoutSeconds = settings.QueueVisibilityTimeoutSeconds,
+            RetentionHours = settings.EventsQueueRetentionHours,
         });
         var indexer = new Indexer(this, "Indexer", new IndexerProps
         {
@@ -50,6 +51,11 @@ public sealed class PipelineStack : Stack
             Settings = settings,
             Queue = queue,
             Indexer = indexer,
+            ControlPlaneLogs = controlPlane,
+        });
+        _ = new OutageAlarms(this, "OutageAlarms", new OutageAlarmsProps
+        {
+            Topic = alarms.Topic,
             ControlPlaneLogs = controlPlane,
         });
         _ = new PipelineDashboard(this, "Dashboard", new PipelineDashboardProps

@@ -5,18 +5,32 @@ using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Parsing;
 using ControlPlaneLogsFunction.Serialization;
 using Functions.Core.Events.CloudWatchLogs;
+using Functions.Core.Events.Destinations;
+using Functions.Core.Events.Sqs;
+using Functions.Core.Failures;
 using Functions.Core.Logging;
 using Functions.Core.Metrics;
 using Functions.Core.OpenSearch;
+using Functions.Core.Queue;
+using Functions.Core.Redelivery;
 using Functions.Core.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlaneLogsFunction.Handling;
 
 /// <summary>
-/// Handles one CloudWatch Logs subscription delivery: decode, one document per log event, bulk index,
-/// re-index refused documents in their plain form, and fail the invocation if anything is still not
-/// stored (SPEC 5: CloudWatch Logs invokes asynchronously, so only a failed invocation gets retried).
+/// Handles CloudWatch Logs subscription deliveries: decode, one document per log event, bulk index, re-index
+/// refused documents in their plain form. It is invoked two ways:
+/// <list type="bullet">
+/// <item>by CloudWatch Logs, asynchronously, with one delivery: it fails the invocation if anything is still not
+/// stored (SPEC 5: only a failed invocation gets retried), so Lambda retries it twice and then sends an invocation
+/// record holding the delivery to the on-failure queue;</item>
+/// <item>by the event source mapping on that on-failure queue, with an SQS batch of those records: each record's
+/// <c>requestPayload</c> is handled as the delivery it is. One whose lines could not all be stored for transient
+/// reasons is held through the outage (<see cref="OutageHold"/>: a delayed copy of the record goes back to the
+/// queue); one that cannot be decoded, or whose plain form OpenSearch refuses, is a batch item failure and reaches
+/// that queue's dead-letter queue after its maxReceiveCount.</item>
+/// </list>
 /// </summary>
 public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
 {
@@ -26,9 +40,18 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     private readonly TimeProvider _time;
     private readonly LineWriter _metrics;
     private readonly ILogger _logger;
+    private readonly OutageHold? _hold;
 
     /// <summary>Creates the handler.</summary>
-    public ControlPlaneLogsHandler(ControlPlaneDocumentBuilder builder, IBulkWriter writer, ControlPlaneOptions options, TimeProvider time, LineWriter metrics, ILogger<ControlPlaneLogsHandler> logger)
+    /// <param name="builder">Builds the documents.</param>
+    /// <param name="writer">The bulk writer.</param>
+    /// <param name="options">Limits.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="metrics">Where the EMF lines go.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="hold">Holds on-failure records that failed again for transient reasons; null holds nothing (every
+    /// failed record is a batch item failure), for hosts without a queue to send to.</param>
+    public ControlPlaneLogsHandler(ControlPlaneDocumentBuilder builder, IBulkWriter writer, ControlPlaneOptions options, TimeProvider time, LineWriter metrics, ILogger<ControlPlaneLogsHandler> logger, OutageHold? hold = null)
     {
         _builder = builder;
         _writer = writer;
@@ -36,6 +59,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _hold = hold;
     }
 
     /// <inheritdoc />
@@ -45,12 +69,18 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         var counts = new Counts();
         try
         {
-            var summary = await HandleAsync(payload, context, counts, cancellationToken);
+            if (IsSqsEvent(payload.Span))
+            {
+                var response = await HandleFailureRecordsAsync(payload, context, counts, cancellationToken);
+                return JsonSerializer.SerializeToUtf8Bytes(response, ControlPlaneJsonContext.Default.SQSBatchResponse);
+            }
+
+            var summary = await IndexAsync(ReadEvent(payload), context.Deadline, counts, cancellationToken);
             return JsonSerializer.SerializeToUtf8Bytes(summary, ControlPlaneJsonContext.Default.InvocationSummary);
         }
         catch (CloudWatchLogsDecodeException)
         {
-            counts.InvalidPayloads = 1;
+            counts.InvalidPayloads++;
             throw;
         }
         finally
@@ -60,9 +90,167 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         }
     }
 
-    private async Task<InvocationSummary> HandleAsync(ReadOnlyMemory<byte> eventJson, ILambdaContext context, Counts counts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles a batch from the on-failure queue: every record is one delivery that failed all of Lambda's attempts
+    /// (or a held copy of one). The answer lists the records that failed for good, or whose copy could not be sent.
+    /// </summary>
+    private async Task<SQSBatchResponse> HandleFailureRecordsAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, Counts counts, CancellationToken cancellationToken)
     {
-        var payload = Decode(eventJson, out var utf8Repaired);
+        var batch = JsonSerializer.Deserialize(payload.Span, ControlPlaneJsonContext.Default.SQSEvent)
+            ?? throw new JsonException("The invocation payload is an SQS event without records.");
+        var records = batch.Records;
+        counts.FailureQueue = new FailureQueueCounts { Records = records.Count };
+        var failures = new FailureKind?[records.Count];
+        var reasons = new string?[records.Count];
+        var recordedAt = new DateTimeOffset?[records.Count];
+        var workDeadline = _hold is null ? context.Deadline : OutageHold.WorkDeadline(context.Deadline, context.RemainingTime);
+        for (var m = 0; m < records.Count; m++)
+        {
+            var record = records[m];
+            try
+            {
+                var delivery = ReadInvocationRecord(record, out recordedAt[m]);
+                await IndexAsync(delivery, workDeadline, counts, cancellationToken);
+            }
+            catch (CloudWatchLogsDecodeException ex)
+            {
+                counts.InvalidPayloads++;
+                failures[m] = FailureClassification.OfInput;
+                reasons[m] = ex.Message;
+                LogUndecodableRecord(_logger, record.MessageId, ex.Message);
+            }
+            catch (ControlPlaneIndexingException ex)
+            {
+                failures[m] = ex.Kind;
+                reasons[m] = ex.Message;
+            }
+        }
+
+        var held = new bool[records.Count];
+        if (_hold is not null && failures.Contains(FailureKind.Transient))
+        {
+            var positions = new List<int>();
+            var candidates = new List<HoldCandidate>();
+            for (var m = 0; m < records.Count; m++)
+            {
+                if (failures[m] == FailureKind.Transient)
+                {
+                    var record = records[m];
+                    positions.Add(m);
+                    // The hold window runs from the record's timestamp: when Lambda gave up on the delivery.
+                    candidates.Add(new HoldCandidate(record.MessageId, record.EventSourceArn, Encoding.UTF8.GetBytes(record.Body ?? string.Empty), [], RetryOf(record), recordedAt[m], reasons[m]!));
+                }
+            }
+
+            var result = await _hold.HoldAsync(candidates, context.Deadline, cancellationToken);
+            for (var k = 0; k < positions.Count; k++)
+            {
+                held[positions[k]] = result.Held[k];
+            }
+
+            counts.FailureQueue.Requeued = result.Requeued;
+            counts.FailureQueue.PastHoldWindow = result.PastHoldWindow;
+        }
+
+        var response = new SQSBatchResponse();
+        for (var m = 0; m < records.Count; m++)
+        {
+            if (failures[m] is not null && !held[m])
+            {
+                response.BatchItemFailures.Add(new SQSBatchResponse.BatchItemFailure { ItemIdentifier = records[m].MessageId });
+            }
+        }
+
+        counts.FailureQueue.Failed = response.BatchItemFailures.Count;
+        return response;
+    }
+
+    /// <summary>The delivery inside an on-failure record, or a permanent failure saying why there is none.</summary>
+    private CloudWatchLogsEvent ReadInvocationRecord(SQSEvent.SQSMessage message, out DateTimeOffset? recordedAt)
+    {
+        recordedAt = null;
+        AsyncInvocationRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(message.Body ?? string.Empty, ControlPlaneJsonContext.Default.AsyncInvocationRecord);
+        }
+        catch (JsonException ex)
+        {
+            throw new CloudWatchLogsDecodeException($"The message is not an asynchronous invocation record: {ex.Message}", ex);
+        }
+
+        if (record?.RequestContext?.Condition is not { Length: > 0 } condition || record.RequestPayload is not { ValueKind: JsonValueKind.Object } request)
+        {
+            throw new CloudWatchLogsDecodeException("The message is not an asynchronous invocation record: it has no requestContext.condition or no requestPayload object.");
+        }
+
+        recordedAt = record.Timestamp;
+        LogFailureRecord(_logger, message.MessageId, record.RequestContext.RequestId ?? string.Empty, condition, record.RequestContext.ApproximateInvokeCount, RetryOf(message).Generation);
+        try
+        {
+            return request.Deserialize(ControlPlaneJsonContext.Default.CloudWatchLogsEvent)
+                ?? throw new CloudWatchLogsDecodeException("The record's requestPayload is not a CloudWatch Logs subscription event.");
+        }
+        catch (JsonException ex)
+        {
+            throw new CloudWatchLogsDecodeException($"The record's requestPayload is not a CloudWatch Logs subscription event: {ex.Message}", ex);
+        }
+    }
+
+    private static RetryState RetryOf(SQSEvent.SQSMessage message)
+    {
+        string? Attribute(string name, string type) =>
+            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && a.DataType?.StartsWith(type, StringComparison.Ordinal) == true ? a.StringValue : null;
+
+        return RetryState.Read(Attribute(QueueContract.RetryGenerationAttribute, "Number"), Attribute(QueueContract.RetryFirstFailedAtAttribute, "String"));
+    }
+
+    /// <summary>True when the payload is an SQS event (<c>{"Records":[...]}</c>) rather than a subscription delivery.</summary>
+    private static bool IsSqsEvent(ReadOnlySpan<byte> payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("Records"u8))
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.StartArray;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the subscription path says what is wrong with it.
+        }
+
+        return false;
+    }
+
+    private static CloudWatchLogsEvent ReadEvent(ReadOnlyMemory<byte> eventJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(eventJson.Span, ControlPlaneJsonContext.Default.CloudWatchLogsEvent)
+                ?? throw new CloudWatchLogsDecodeException("The event is not a CloudWatch Logs subscription event: it is null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new CloudWatchLogsDecodeException($"The event is not a CloudWatch Logs subscription event: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<InvocationSummary> IndexAsync(CloudWatchLogsEvent cwlEvent, DateTimeOffset deadline, Counts counts, CancellationToken cancellationToken)
+    {
+        var payload = Decode(cwlEvent, out var utf8Repaired);
         if (payload.MessageType == CloudWatchLogsPayload.ControlMessage)
         {
             // CloudWatch Logs sends this once when the subscription is created, to check that we answer.
@@ -71,7 +259,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         }
 
         var events = payload.LogEvents!;
-        counts.Lines = events.Count;
+        counts.Lines += events.Count;
         if (events.Count == 0)
         {
             LogNoEvents(_logger, payload.LogGroup ?? string.Empty, payload.LogStream ?? string.Empty);
@@ -91,7 +279,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
             items[i] = documents[i].Item;
         }
 
-        var result = await _writer.WriteAsync(items, context.Deadline, cancellationToken);
+        var result = await _writer.WriteAsync(items, deadline, cancellationToken);
         counts.Retries += result.Retries;
         var outcomes = result.Outcomes.ToArray();
 
@@ -102,7 +290,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         {
             var plain = rejected.Select(i => _builder.BuildPlain(documents[i].Source, documents[i].Event, Describe(outcomes[i]))).ToList();
             LogPlainFallback(_logger, rejected.Count, Describe(outcomes[rejected[0]]));
-            var second = await _writer.WriteAsync(plain, context.Deadline, cancellationToken);
+            var second = await _writer.WriteAsync(plain, deadline, cancellationToken);
             counts.Retries += second.Retries;
             for (var k = 0; k < rejected.Count; k++)
             {
@@ -118,25 +306,30 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         }
 
         string? firstFailure = null;
+        FailureKind? kind = null;
+        var failed = 0;
         for (var i = 0; i < outcomes.Length; i++)
         {
-            if (outcomes[i].IsStored)
+            if (outcomes[i].Failure is { } failure)
+            {
+                failed++;
+                kind = FailureClassification.Merge(kind, failure);
+                firstFailure ??= $"document {documents[i].Item.Id} in {documents[i].Item.Index}: {Describe(outcomes[i])}";
+            }
+            else
             {
                 counts.Indexed++;
                 counts.PerType[(int)documents[i].Type]++;
             }
-            else
-            {
-                counts.Failed++;
-                firstFailure ??= $"document {documents[i].Item.Id} in {documents[i].Item.Index}: {Describe(outcomes[i])}";
-            }
         }
 
-        if (counts.Failed > 0)
+        if (failed > 0)
         {
-            LogNotStored(_logger, counts.Failed, outcomes.Length, firstFailure!);
+            counts.Failed += failed;
+            LogNotStored(_logger, failed, outcomes.Length, kind!.Value.ToString(), firstFailure!);
             throw new ControlPlaneIndexingException(
-                $"{counts.Failed} of {outcomes.Length} documents from {payload.LogGroup}/{payload.LogStream} were not stored; the invocation fails so that Lambda retries it. First: {firstFailure}");
+                $"{failed} of {outcomes.Length} documents from {payload.LogGroup}/{payload.LogStream} were not stored ({kind.Value.ToString().ToLowerInvariant()}); the delivery fails so that it is tried again. First: {firstFailure}",
+                kind.Value);
         }
 
         return new InvocationSummary
@@ -150,19 +343,9 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         };
     }
 
-    private CloudWatchLogsPayload Decode(ReadOnlyMemory<byte> eventJson, out bool utf8Repaired)
+    private CloudWatchLogsPayload Decode(CloudWatchLogsEvent cwlEvent, out bool utf8Repaired)
     {
-        CloudWatchLogsEvent? cwlEvent;
-        try
-        {
-            cwlEvent = JsonSerializer.Deserialize(eventJson.Span, ControlPlaneJsonContext.Default.CloudWatchLogsEvent);
-        }
-        catch (JsonException ex)
-        {
-            throw new CloudWatchLogsDecodeException($"The event is not a CloudWatch Logs subscription event: {ex.Message}", ex);
-        }
-
-        var data = cwlEvent?.Awslogs?.EncodedData;
+        var data = cwlEvent.Awslogs?.EncodedData;
         if (string.IsNullOrEmpty(data))
         {
             throw new CloudWatchLogsDecodeException("The event is not a CloudWatch Logs subscription event: it has no awslogs.data.");
@@ -233,6 +416,17 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
             .Count("Retries", counts.Retries)
             .Count("InvalidPayloads", counts.InvalidPayloads)
             .WriteTo(_metrics);
+        if (counts.FailureQueue is { } queue)
+        {
+            // Only invocations from the on-failure queue report these: deliveries that failed Lambda's attempts.
+            new EmfMetrics(functionName, _time)
+                .Count("FailureQueueRecords", queue.Records)
+                .Count("MessagesRequeued", queue.Requeued)
+                .Count("MessagesPastHoldWindow", queue.PastHoldWindow)
+                .Count("MessagesFailed", queue.Failed)
+                .WriteTo(_metrics);
+        }
+
         foreach (var type in LogStreamClassifier.All)
         {
             if (counts.PerType[(int)type] > 0)
@@ -262,8 +456,14 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "OpenSearch refused {Count} documents; indexing them again in plain form. First reason: {Reason}")]
     private static partial void LogPlainFallback(ILogger logger, int count, string reason);
 
-    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "{Failed} of {Total} documents were not stored; failing the invocation. First: {Reason}")]
-    private static partial void LogNotStored(ILogger logger, int failed, int total, string reason);
+    [LoggerMessage(EventId = 504, Level = LogLevel.Error, Message = "{Failed} of {Total} documents were not stored ({Kind}); failing the delivery. First: {Reason}")]
+    private static partial void LogNotStored(ILogger logger, int failed, int total, string kind, string reason);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Information, Message = "Message {MessageId} from the on-failure queue: delivery of request {RequestId} ({Condition} after {InvokeCount} attempts), held copy generation {Generation}")]
+    private static partial void LogFailureRecord(ILogger logger, string messageId, string requestId, string condition, int invokeCount, int generation);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Error, Message = "Message {MessageId} from the on-failure queue cannot be handled and will be dead-lettered: {Problem}")]
+    private static partial void LogUndecodableRecord(ILogger logger, string messageId, string problem);
 
     /// <summary>What one invocation counted, for the EMF line.</summary>
     private sealed class Counts
@@ -283,5 +483,19 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         public int InvalidPayloads { get; set; }
 
         public int[] PerType { get; } = new int[LogStreamClassifier.All.Count];
+
+        public FailureQueueCounts? FailureQueue { get; set; }
+    }
+
+    /// <summary>What an invocation from the on-failure queue did with its records.</summary>
+    private sealed class FailureQueueCounts
+    {
+        public int Records { get; init; }
+
+        public int Requeued { get; set; }
+
+        public int PastHoldWindow { get; set; }
+
+        public int Failed { get; set; }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using ControlPlaneLogsFunction.Handling;
 using Functions.Core.Events.CloudWatchLogs;
+using Functions.Core.Events.Destinations;
+using Functions.Core.Events.Sqs;
 
 namespace ControlPlaneLogsFunction.Serialization;
 
@@ -9,4 +11,7 @@ namespace ControlPlaneLogsFunction.Serialization;
 [JsonSerializable(typeof(CloudWatchLogsEvent))]
 [JsonSerializable(typeof(CloudWatchLogsPayload))]
 [JsonSerializable(typeof(InvocationSummary))]
+[JsonSerializable(typeof(SQSEvent))]
+[JsonSerializable(typeof(SQSBatchResponse))]
+[JsonSerializable(typeof(AsyncInvocationRecord))]
 internal sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

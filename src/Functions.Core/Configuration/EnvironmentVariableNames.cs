@@ -36,6 +36,21 @@ public static class EnvironmentVariableNames
     /// </summary>
     public const string SetupDelegateFunction = "SETUP_DELEGATE_FUNCTION";
 
+    /// <summary>
+    /// Hours a message (or control-plane delivery) that fails only for transient reasons is held by re-queuing it,
+    /// counted from its first failure; past them it takes the queue's normal path to the dead-letter queue.
+    /// </summary>
+    public const string OutageHoldHours = "OUTAGE_HOLD_HOURS";
+
+    /// <summary>Delay of the first re-queued copy, in seconds; each later copy waits twice as long.</summary>
+    public const string RequeueDelaySeconds = "REQUEUE_DELAY_SECONDS";
+
+    /// <summary>Longest delay of a re-queued copy, in seconds (SQS allows at most 900).</summary>
+    public const string RequeueMaxDelaySeconds = "REQUEUE_MAX_DELAY_SECONDS";
+
+    /// <summary>URL of the queue the function's event source mapping reads: where held messages are re-queued.</summary>
+    public const string SourceQueueUrl = "SOURCE_QUEUE_URL";
+
     /// <summary>Host and port of the Lambda Runtime API; absent outside Lambda.</summary>
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
 

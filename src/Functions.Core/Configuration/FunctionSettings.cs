@@ -33,6 +33,31 @@ public sealed record FunctionSettings
     /// <summary>The AWS region (AWS_REGION), for SigV4 when the endpoint's name does not carry one.</summary>
     public string? Region { get; init; }
 
+    /// <summary>Default hold window: 72 hours, the buffer OpenSearch Ingestion keeps for an unavailable sink.</summary>
+    public const int DefaultOutageHoldHours = 72;
+
+    /// <summary>Default delay of the first re-queued copy.</summary>
+    public const int DefaultRequeueDelaySeconds = 30;
+
+    /// <summary>Default and largest delay of a re-queued copy: SQS's 15 minutes.</summary>
+    public const int MaxRequeueDelaySeconds = 900;
+
+    /// <summary>
+    /// How long work failing only for transient reasons is held (OUTAGE_HOLD_HOURS); zero holds nothing, so every
+    /// failure takes the queue's normal path to its dead-letter queue. At most 312 hours (13 days): the copies
+    /// must stay within a queue's 14 days of retention.
+    /// </summary>
+    public TimeSpan OutageHold { get; init; } = TimeSpan.FromHours(DefaultOutageHoldHours);
+
+    /// <summary>Delay of the first re-queued copy (REQUEUE_DELAY_SECONDS); it doubles with each copy.</summary>
+    public TimeSpan RequeueDelay { get; init; } = TimeSpan.FromSeconds(DefaultRequeueDelaySeconds);
+
+    /// <summary>Longest delay of a re-queued copy (REQUEUE_MAX_DELAY_SECONDS).</summary>
+    public TimeSpan RequeueMaxDelay { get; init; } = TimeSpan.FromSeconds(MaxRequeueDelaySeconds);
+
+    /// <summary>The queue the function consumes (SOURCE_QUEUE_URL), where held work is re-queued; null to take it from each record's eventSourceARN.</summary>
+    public string? SourceQueueUrl { get; init; }
+
     /// <summary>Reads and validates the shared settings.</summary>
     /// <exception cref="ConfigurationException">A setting is invalid; the message names it.</exception>
     public static FunctionSettings Load(IEnvironmentVariables environment)
@@ -71,8 +96,29 @@ public sealed record FunctionSettings
             throw new ConfigurationException(EnvironmentVariableNames.OpenSearchService, $"{EnvironmentVariableNames.OpenSearchService}='{service}' is not one of: es (OpenSearch Service domains), aoss (OpenSearch Serverless).");
         }
 
+        var requeueDelay = reader.GetInt64(EnvironmentVariableNames.RequeueDelaySeconds, DefaultRequeueDelaySeconds, 1, MaxRequeueDelaySeconds);
+        var requeueMaxDelay = reader.GetInt64(EnvironmentVariableNames.RequeueMaxDelaySeconds, MaxRequeueDelaySeconds, 1, MaxRequeueDelaySeconds);
+        if (requeueMaxDelay < requeueDelay)
+        {
+            throw new ConfigurationException(
+                EnvironmentVariableNames.RequeueMaxDelaySeconds,
+                $"{EnvironmentVariableNames.RequeueMaxDelaySeconds}={requeueMaxDelay} is below {EnvironmentVariableNames.RequeueDelaySeconds}={requeueDelay}: the longest delay cannot be shorter than the first.");
+        }
+
+        var sourceQueueUrl = reader.GetString(EnvironmentVariableNames.SourceQueueUrl, string.Empty);
+        if (sourceQueueUrl.Length > 0 && !(Uri.TryCreate(sourceQueueUrl, UriKind.Absolute, out var queueUri) && (queueUri.Scheme == Uri.UriSchemeHttps || queueUri.Scheme == Uri.UriSchemeHttp)))
+        {
+            throw new ConfigurationException(
+                EnvironmentVariableNames.SourceQueueUrl,
+                $"{EnvironmentVariableNames.SourceQueueUrl}='{sourceQueueUrl}' is not a queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>).");
+        }
+
         return new FunctionSettings
         {
+            OutageHold = TimeSpan.FromHours(reader.GetInt64(EnvironmentVariableNames.OutageHoldHours, DefaultOutageHoldHours, 0, 312)),
+            RequeueDelay = TimeSpan.FromSeconds(requeueDelay),
+            RequeueMaxDelay = TimeSpan.FromSeconds(requeueMaxDelay),
+            SourceQueueUrl = sourceQueueUrl.Length > 0 ? sourceQueueUrl : null,
             Auth = auth,
             SigningService = service,
             Region = environment.Get(EnvironmentVariableNames.Region) is { Length: > 0 } region ? region : null,

@@ -1,3 +1,5 @@
+using Functions.Core.Failures;
+
 namespace Functions.Core.OpenSearch;
 
 /// <summary>What became of one document, with OpenSearch's own status and reason when it was not stored.</summary>
@@ -9,4 +11,16 @@ public readonly record struct BulkItemOutcome(BulkItemStatus Status, int HttpSta
 {
     /// <summary>True when the document is stored at this or a newer version.</summary>
     public bool IsStored => Status is BulkItemStatus.Indexed or BulkItemStatus.VersionConflict;
+
+    /// <summary>
+    /// Null when stored; otherwise whether sending the document again later can succeed
+    /// (<see cref="BulkItemStatus.NotStored"/>: transient) or not (<see cref="BulkItemStatus.Rejected"/>: permanent).
+    /// The writer decides which status an answer gets with <see cref="FailureClassification"/>.
+    /// </summary>
+    public FailureKind? Failure => Status switch
+    {
+        BulkItemStatus.NotStored => FailureKind.Transient,
+        BulkItemStatus.Rejected => FailureKind.Permanent,
+        _ => null,
+    };
 }

@@ -23,6 +23,15 @@ public sealed record BulkWriterOptions
     public int MaxNarrowingRequests { get; init; } = 256;
 
     /// <summary>
+    /// Whole-request refusals in a row (429/502/503/504, timeouts, connection failures) after which the domain is
+    /// taken to be unavailable and the write gives up instead of retrying until the deadline: about 2 s of backoff
+    /// with the default delays. The work is then held by the caller (re-queued with a delay), so an outage costs
+    /// short invocations rather than full ones. Once a write has given up, the next writes of the process give up
+    /// at the first refusal, until the domain answers again.
+    /// </summary>
+    public int UnavailableAfterRefusals { get; init; } = 5;
+
+    /// <summary>
     /// Time kept free before the deadline: no request starts and no wait ends later than this before it,
     /// so the function can still answer Lambda with what failed.
     /// </summary>

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Functions.Core.Credentials;
+using Functions.Core.Failures;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Core.OpenSearch;
@@ -11,13 +12,14 @@ namespace Functions.Core.OpenSearch;
 /// <summary>
 /// The <c>_bulk</c> writer. Its rules, each kept below where it applies:
 /// every item starts as not stored and only OpenSearch's own per-item answer changes that; transient
-/// faults (item 429/5xx; request 429/502/503/504, timeouts, broken connections) are retried with capped,
-/// jittered exponential backoff while the deadline allows; a request refused as a whole because of what
-/// it holds (413, or a 400 saying the body is malformed) is narrowed down by halves until only the
-/// documents at fault are left, each then refused alone with OpenSearch's reason, so one bad document
-/// never takes its neighbours down; a 401 re-reads the credentials once; anything else is reported with
-/// OpenSearch's reason, never swallowed. A document the body cannot take (not one JSON object) is refused
-/// before any request.
+/// faults (item 429/5xx; request 429/502/503/504, timeouts, broken connections; the rule is
+/// <see cref="Failures.FailureClassification"/>'s) are retried with capped, jittered exponential backoff while the
+/// deadline allows, unless so many whole requests in a row are refused that the domain is plainly unavailable;
+/// a request refused as a whole because of what it holds (413, or a 400 saying the body is malformed) is
+/// narrowed down by halves until only the documents at fault are left, each then refused alone with
+/// OpenSearch's reason, so one bad document never takes its neighbours down; a 401 re-reads the credentials
+/// once; anything else is reported with OpenSearch's reason, never swallowed. A document the body cannot take
+/// (not one JSON object) is refused before any request.
 /// </summary>
 public sealed partial class OpenSearchBulkWriter : IBulkWriter
 {
@@ -51,6 +53,11 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
     private readonly MemoryStream _response = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _templatesInstalled;
+
+    // Set when a write gave up on an unavailable domain, cleared by any answer that is not a whole-request refusal.
+    // While it is set, one refusal is enough to give up: during an outage every invocation then costs one request,
+    // not five and their backoff, and the first request after the domain's return finds it back.
+    private bool _unavailable;
 
     /// <summary>Creates the writer.</summary>
     public OpenSearchBulkWriter(HttpClient http, ICredentialsSource credentials, BulkWriterOptions options, TimeProvider time, ILogger<OpenSearchBulkWriter> logger)
@@ -94,6 +101,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         private int _retries;
         private int _requests;
         private int _narrowingRequests;
+        private int _busyInARow;
 
         public BulkResult Result() => new(_outcomes, _retries, _requests, Stopwatch.GetElapsedTime(_started));
 
@@ -198,11 +206,16 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
             // filter_path keeps only what decides each item's fate: the response shrinks about tenfold, for
             // OpenSearch to write and for us to read. Items keep their positions, one per action.
             var response = await SendAsync(HttpMethod.Post, "_bulk?filter_path=errors,items.*.status,items.*.error", body.Memory, NdJson, cancellationToken);
+            var unavailable = IsUnavailable(response);
             switch (response.Kind)
             {
                 case AnswerKind.Ok:
                     ApplyItems(chunk, response, retry);
                     return false;
+                case AnswerKind.Transient when unavailable:
+                    LogUnavailable(writer._logger, _busyInARow, response.Reason);
+                    FailAllNotStored(response.Status, $"{response.Reason}; not retried: {_busyInARow} requests in a row were refused as a whole, so the domain is taken to be unavailable");
+                    return true;
                 case AnswerKind.Transient:
                     foreach (var i in chunk)
                     {
@@ -293,10 +306,10 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                 {
                     >= 200 and < 300 => new BulkItemOutcome(BulkItemStatus.Indexed, item.Status, null, null),
                     409 when item.ErrorType == VersionConflict => new BulkItemOutcome(BulkItemStatus.VersionConflict, 409, item.ErrorType, item.Reason),
-                    429 or >= 500 => new BulkItemOutcome(BulkItemStatus.NotStored, item.Status, item.ErrorType, item.Reason),
+                    _ when FailureClassification.OfRefusedItem(item.Status) == FailureKind.Transient => new BulkItemOutcome(BulkItemStatus.NotStored, item.Status, item.ErrorType, item.Reason),
                     _ => new BulkItemOutcome(BulkItemStatus.Rejected, item.Status, item.ErrorType, item.Reason),
                 };
-                if (item.Status is 429 or >= 500)
+                if (_outcomes[i].Status == BulkItemStatus.NotStored)
                 {
                     retry.Add(i);
                 }
@@ -333,7 +346,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                     {
                         // A busy or restarting domain: the same backoff as a bulk request, within the deadline.
                         var delay = Backoff(round);
-                        if (round + 1 >= writer._options.MaxRetryRounds || writer._time.GetUtcNow() + delay >= stopBy)
+                        if (IsUnavailable(answer) || round + 1 >= writer._options.MaxRetryRounds || writer._time.GetUtcNow() + delay >= stopBy)
                         {
                             break;
                         }
@@ -357,6 +370,31 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
             writer._templatesInstalled = true;
             return true;
+        }
+
+        /// <summary>
+        /// Counts whole-request refusals in a row (429/502/503/504, timeouts, connections refused or broken) and says
+        /// when there have been enough to call the domain unavailable. A domain that is down, switching blue/green
+        /// or drowning in 429s answers every request that way; retrying until the deadline would only burn the
+        /// invocation's time (the cost of an outage is invocations × their duration), so the write gives up early
+        /// and the caller holds the work for a later delivery. Any other answer resets the count.
+        /// </summary>
+        private bool IsUnavailable(Answer answer)
+        {
+            _busyInARow = answer.Kind == AnswerKind.Transient ? _busyInARow + 1 : 0;
+            if (_busyInARow == 0)
+            {
+                writer._unavailable = false;
+                return false;
+            }
+
+            if (_busyInARow >= (writer._unavailable ? 1 : writer._options.UnavailableAfterRefusals))
+            {
+                writer._unavailable = true;
+                return true;
+            }
+
+            return false;
         }
 
         private void FailAllNotStored(int status, string reason)
@@ -397,8 +435,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                     _ when response.IsSuccessStatusCode => new Answer(AnswerKind.Ok, status, null!, bytes),
                     HttpStatusCode.BadRequest when BulkResponseReader.ReadRequestError(bytes.Span) is ({ } errorType, var reason) && MalformedTypes.Contains(errorType)
                         => new Answer(AnswerKind.Malformed, status, reason ?? Describe(status, bytes), bytes) { ErrorType = errorType },
-                    HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-                        => new Answer(AnswerKind.Transient, status, Describe(status, bytes), bytes),
+                    _ when FailureClassification.IsBusyRequest(status) => new Answer(AnswerKind.Transient, status, Describe(status, bytes), bytes),
                     HttpStatusCode.RequestEntityTooLarge => new Answer(AnswerKind.TooLarge, status, Describe(status, bytes), bytes),
                     HttpStatusCode.Unauthorized => new Answer(AnswerKind.Unauthorized, status, $"OpenSearch refused the user '{_credentials!.User}' (401 Unauthorized); check the password parameter", bytes),
                     _ => new Answer(AnswerKind.Refused, status, Describe(status, bytes), bytes),
@@ -471,4 +508,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Error, Message = "{Limit} requests did not isolate the documents OpenSearch refuses; {Count} documents stay not stored: {Reason}")]
     private static partial void LogNarrowingLimit(ILogger logger, int limit, int count, string reason);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "OpenSearch refused {Count} requests in a row as a whole; taking it as unavailable and giving up on this write: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, int count, string reason);
 }

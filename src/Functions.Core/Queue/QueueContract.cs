@@ -24,6 +24,19 @@ public static class QueueContract
     /// </summary>
     public const string ClusterNameAttribute = "clusterName";
 
+    /// <summary>
+    /// SQS message attribute (Number) a function adds to a copy of a message it re-queued because the message
+    /// could not be stored for a transient reason (docs/reliability.md, "The outage promise"): 1 for the first
+    /// copy, one more for each copy of a copy. Producers do not set it.
+    /// </summary>
+    public const string RetryGenerationAttribute = "retryGeneration";
+
+    /// <summary>
+    /// SQS message attribute (String, ISO 8601 UTC) on a re-queued copy: when its message first failed for a
+    /// transient reason. The copies are held until this is older than OUTAGE_HOLD_HOURS.
+    /// </summary>
+    public const string RetryFirstFailedAtAttribute = "retryFirstFailedAt";
+
     /// <summary>Property added to an event whose <c>message</c> was shortened to fit one SQS message.</summary>
     public const string TruncatedProperty = "truncated";
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Functions.Core.Queue;
+using Functions.Core.Redelivery;
 
 namespace IndexerFunction.Messages;
 
@@ -14,6 +15,7 @@ namespace IndexerFunction.Messages;
 public sealed class SqsBatchReader
 {
     private byte[] _bodies = [];
+    private string? _arn;
 
     /// <summary>Reads the records. Their bodies stay valid until the next call.</summary>
     /// <exception cref="JsonException">The payload is not an SQS event.</exception>
@@ -51,7 +53,8 @@ public sealed class SqsBatchReader
     private SqsRecord ReadRecord(ref Position position, ref int used)
     {
         string? id = null;
-        string? cluster = null;
+        string? arn = null;
+        var attributes = default(Attributes);
         string? bodyProblem = null;
         var body = ReadOnlyMemory<byte>.Empty;
         ref var reader = ref position.Reader;
@@ -61,6 +64,20 @@ public sealed class SqsBatchReader
             {
                 reader.Read();
                 id = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("eventSourceARN"u8))
+            {
+                // Every record of a batch names the same queue: one string for all of them.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    _arn = _arn is not null && reader.ValueTextEquals(_arn) ? _arn : reader.GetString();
+                    arn = _arn;
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
             else if (reader.ValueTextEquals("body"u8))
             {
@@ -88,7 +105,7 @@ public sealed class SqsBatchReader
             else if (reader.ValueTextEquals("messageAttributes"u8))
             {
                 reader.Read();
-                cluster = ReadClusterAttribute(ref reader);
+                attributes = ReadAttributes(ref reader);
             }
             else
             {
@@ -97,23 +114,33 @@ public sealed class SqsBatchReader
             }
         }
 
-        return new SqsRecord(id ?? throw new JsonException("An SQS record has no messageId."), body, cluster, bodyProblem);
+        return new SqsRecord(
+            id ?? throw new JsonException("An SQS record has no messageId."),
+            body,
+            attributes.ClusterName,
+            bodyProblem,
+            arn,
+            RetryState.Read(attributes.Generation, attributes.FirstFailedAt));
     }
 
-    private static string? ReadClusterAttribute(ref Utf8JsonReader reader)
+    /// <summary>The message attributes of the contract: <c>clusterName</c> (String) and the retry attributes of a re-queued copy.</summary>
+    private static Attributes ReadAttributes(ref Utf8JsonReader reader)
     {
+        var attributes = default(Attributes);
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return attributes;
         }
 
-        string? value = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isCluster = reader.ValueTextEquals(QueueContract.ClusterNameAttribute);
+            var name = reader.ValueTextEquals(QueueContract.ClusterNameAttribute) ? 1
+                : reader.ValueTextEquals(QueueContract.RetryGenerationAttribute) ? 2
+                : reader.ValueTextEquals(QueueContract.RetryFirstFailedAtAttribute) ? 3
+                : 0;
             reader.Read();
-            if (!isCluster || reader.TokenType != JsonTokenType.StartObject)
+            if (name == 0 || reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
                 continue;
@@ -137,11 +164,29 @@ public sealed class SqsBatchReader
                 }
             }
 
-            // Only a String attribute (or a custom String.* type) names the cluster.
-            value = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+            switch (name)
+            {
+                case 1:
+                    // Only a String attribute (or a custom String.* type) names the cluster.
+                    attributes.ClusterName = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    break;
+                case 2:
+                    attributes.Generation = dataType?.StartsWith("Number", StringComparison.Ordinal) == true ? stringValue : null;
+                    break;
+                default:
+                    attributes.FirstFailedAt = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    break;
+            }
         }
 
-        return value;
+        return attributes;
+    }
+
+    private struct Attributes
+    {
+        public string? ClusterName;
+        public string? Generation;
+        public string? FirstFailedAt;
     }
 
     private static void Expect(ref Position position, JsonTokenType type)

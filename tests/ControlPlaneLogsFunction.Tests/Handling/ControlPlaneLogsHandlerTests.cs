@@ -5,6 +5,7 @@ using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
 using TestSupport.CloudWatchLogs;
 using Functions.Core.Events.CloudWatchLogs;
+using Functions.Core.Failures;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.OpenSearch;
@@ -120,13 +121,15 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
     [Fact]
     public async Task HandleAsync_DomainKeepsRefusing_FailsTheInvocationAndCountsTheFailures()
     {
+        await InvokeAsync(MixedEvent(ControlPlaneLines.AuditStream, ControlPlaneLines.AuditCreatePod)); // installs the template
         _domain.RejectAllItemsWithTooManyRequests = true;
 
-        var error = await Assert.ThrowsAsync<ControlPlaneIndexingException>(() => InvokeAsync(MixedEvent(ControlPlaneLines.SchedulerStream, ControlPlaneLines.SchedulerStructured), TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<ControlPlaneIndexingException>(() => InvokeAsync(MixedEvent(ControlPlaneLines.SchedulerStream, ControlPlaneLines.SchedulerStructured), TimeSpan.FromSeconds(2)));
 
         Assert.Contains("1 of 1 documents", error.Message, StringComparison.Ordinal);
         Assert.Contains("es_rejected_execution_exception", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, (int)_metrics.Records()[0]["DocumentsFailed"]!);
+        Assert.Equal(FailureKind.Transient, error.Kind);
+        Assert.Equal(1, (int)_metrics.Records().Last(r => r.ContainsKey("DocumentsFailed"))["DocumentsFailed"]!);
     }
 
     [Fact]
@@ -137,6 +140,7 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ControlPlaneIndexingException>(() => InvokeAsync(MixedEvent(ControlPlaneLines.SchedulerStream, ControlPlaneLines.SchedulerStructured)));
 
         Assert.Contains("plain form", error.Message, StringComparison.Ordinal);
+        Assert.Equal(FailureKind.Permanent, error.Kind);
         Assert.Empty(_domain.Documents());
     }
 
@@ -158,7 +162,7 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
     public static TheoryData<string, byte[], string> BadInputs() => new()
     {
         { "not JSON", Encoding.UTF8.GetBytes("hello"), "not a CloudWatch Logs subscription event" },
-        { "JSON without awslogs", Encoding.UTF8.GetBytes("{\"Records\":[]}"), "no awslogs.data" },
+        { "JSON without awslogs", Encoding.UTF8.GetBytes("{\"awslog\":{\"data\":\"H4sI\"}}"), "no awslogs.data" },
         { "invalid base64", SubscriptionEvents.EventWithData("%%%"), "not valid base64" },
         { "not gzip", SubscriptionEvents.EventWithData(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"messageType\":\"DATA_MESSAGE\"} plain"))), "not gzip" },
         { "truncated gzip", SubscriptionEvents.Event(SubscriptionEvents.Gzip(Encoding.UTF8.GetBytes(SubscriptionEvents.Payload("kube-scheduler-1", [("1", 1, new string('x', 5000))])))[..^10]), "truncated" },

@@ -14,7 +14,8 @@ namespace ControlPlaneLogsFunction.Tests.Process;
 /// The published Native AOT <c>bootstrap</c>, run as Lambda runs it: Runtime API double, SSM on moto,
 /// the OpenSearch double. Proves the AOT build (source-generated JSON, embedded template) works end to end.
 /// </summary>
-public sealed class BootstrapProcessTests : IClassFixture<MotoFixture>, IAsyncLifetime
+[Collection(MotoCollection.Name)]
+public sealed class BootstrapProcessTests : IAsyncLifetime
 {
     private readonly MotoFixture _moto;
     private readonly string _prefix = "/eks-history-test/" + Guid.NewGuid().ToString("N")[..8] + "/opensearch";

@@ -57,8 +57,9 @@ public sealed class ControlPlanePipelineTests(MotoFixture moto, ITestOutputHelpe
             });
             var generator = new SubscriptionPayloads();
             var deliveries = Enumerable.Range(0, size.Payloads).Select(generator.Next).ToList();
+            var decodableData = deliveries.Where(d => d.Decodable).Select(d => d.Data).ToHashSet(StringComparer.Ordinal);
             var clock = Stopwatch.StartNew();
-            var faults = RunFaultScheduleAsync(domain, size.Phase);
+            var faults = RunFaultScheduleAsync(domain, size.Phase, () => invoker.Records.Any(r => decodableData.Contains(RequestData(r))));
             var invocations = new List<Task<bool>>();
             foreach (var delivery in deliveries)
             {
@@ -120,8 +121,13 @@ public sealed class ControlPlanePipelineTests(MotoFixture moto, ITestOutputHelpe
         }
     }
 
-    /// <summary>30% item 429s in [P, 2P), an outage (503) in [2P, 3P), a slow domain in [3P, 4P).</summary>
-    private static async Task RunFaultScheduleAsync(OpenSearchDouble domain, TimeSpan phase)
+    /// <summary>
+    /// 30% item 429s in [P, 2P), an outage (503) from 2P, a slow domain from the end of the outage to 4P. The outage
+    /// lasts at least a phase and until a decodable delivery has failed all its attempts (an observable condition,
+    /// not a count of seconds: how long an attempt takes depends on the machine), so the on-failure path is always
+    /// taken by good deliveries as well as by the undecodable ones.
+    /// </summary>
+    private static async Task RunFaultScheduleAsync(OpenSearchDouble domain, TimeSpan phase, Func<bool> goodDeliveryExhausted)
     {
         var clock = Stopwatch.StartNew();
         async Task At(double phases)
@@ -139,10 +145,22 @@ public sealed class ControlPlanePipelineTests(MotoFixture moto, ITestOutputHelpe
         domain.TooManyRequestsItemShare = 0;
         domain.Outage = BulkFault.ServiceUnavailable;
         await At(3);
+        var bound = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (!goodDeliveryExhausted() && DateTime.UtcNow < bound)
+        {
+            await Task.Delay(200);
+        }
+
         domain.Outage = null;
         domain.Latency = TimeSpan.FromMilliseconds(Math.Min(1000, phase.TotalMilliseconds / 8));
         await At(4);
         domain.Latency = TimeSpan.Zero;
+    }
+
+    private static string RequestData(string record)
+    {
+        using var json = JsonDocument.Parse(record);
+        return json.RootElement.GetProperty("requestPayload").GetProperty("awslogs").GetProperty("data").GetString()!;
     }
 
     /// <summary>The <c>awslogs.data</c> of the request payload of every invocation record in the on-failure queue.</summary>

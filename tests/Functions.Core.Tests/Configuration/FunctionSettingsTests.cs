@@ -103,4 +103,49 @@ public sealed class FunctionSettingsAuthTests
         Assert.Equal(key, ex.Setting);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_NoOutageSettings_HoldsSeventyTwoHoursWithDelaysFromHalfAMinuteToFifteen()
+    {
+        var settings = Load(("CLUSTER_NAME", "c"));
+
+        Assert.Equal(TimeSpan.FromHours(72), settings.OutageHold);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.RequeueDelay);
+        Assert.Equal(TimeSpan.FromSeconds(900), settings.RequeueMaxDelay);
+        Assert.Null(settings.SourceQueueUrl);
+    }
+
+    [Fact]
+    public void Load_OutageSettings_AreUsed()
+    {
+        var settings = Load(("CLUSTER_NAME", "c"), ("OUTAGE_HOLD_HOURS", "0"), ("REQUEUE_DELAY_SECONDS", "2"), ("REQUEUE_MAX_DELAY_SECONDS", "8"), ("SOURCE_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/q"));
+
+        Assert.Equal(TimeSpan.Zero, settings.OutageHold);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.RequeueDelay);
+        Assert.Equal(TimeSpan.FromSeconds(8), settings.RequeueMaxDelay);
+        Assert.Equal("https://sqs.eu-west-1.amazonaws.com/123456789012/q", settings.SourceQueueUrl);
+    }
+
+    [Theory]
+    [InlineData("OUTAGE_HOLD_HOURS", "313", "between 0 and 312")]
+    [InlineData("OUTAGE_HOLD_HOURS", "three days", "not a whole number")]
+    [InlineData("REQUEUE_DELAY_SECONDS", "0", "between 1 and 900")]
+    [InlineData("REQUEUE_MAX_DELAY_SECONDS", "901", "between 1 and 900")]
+    [InlineData("SOURCE_QUEUE_URL", "my-queue", "is not a queue URL")]
+    public void Load_BadOutageSetting_FailsNamingIt(string name, string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Load(("CLUSTER_NAME", "c"), (name, value)));
+
+        Assert.Equal(name, ex.Setting);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MaxDelayBelowTheFirst_FailsNamingTheMax()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Load(("CLUSTER_NAME", "c"), ("REQUEUE_DELAY_SECONDS", "60"), ("REQUEUE_MAX_DELAY_SECONDS", "30")));
+
+        Assert.Equal("REQUEUE_MAX_DELAY_SECONDS", ex.Setting);
+        Assert.Contains("REQUEUE_DELAY_SECONDS=60", ex.Message, StringComparison.Ordinal);
+    }
 }

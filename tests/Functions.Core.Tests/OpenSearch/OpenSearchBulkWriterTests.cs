@@ -25,7 +25,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
         await _domain.DisposeAsync();
     }
 
-    private OpenSearchBulkWriter Writer(int maxBytes = 1024 * 1024, IReadOnlyList<IndexTemplate>? templates = null) => new(
+    private OpenSearchBulkWriter Writer(int maxBytes = 1024 * 1024, IReadOnlyList<IndexTemplate>? templates = null, int unavailableAfter = 5) => new(
         _http,
         _credentials,
         new BulkWriterOptions
@@ -35,6 +35,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
             MaxDelay = TimeSpan.FromMilliseconds(40),
             DeadlineMargin = TimeSpan.FromMilliseconds(200),
             Templates = templates ?? [],
+            UnavailableAfterRefusals = unavailableAfter,
         },
         TimeProvider.System,
         NullLogger<OpenSearchBulkWriter>.Instance);
@@ -100,7 +101,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
     {
         _domain.FailNextRequests(10_000, BulkFault.ServiceUnavailable);
 
-        var result = await Writer().WriteAsync(Items(3), Deadline(1.5), CancellationToken.None);
+        var result = await Writer(unavailableAfter: int.MaxValue).WriteAsync(Items(3), Deadline(1.5), CancellationToken.None);
 
         Assert.All(result.Outcomes, o =>
         {
@@ -110,6 +111,68 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
             Assert.Contains("deadline", o.Reason, StringComparison.Ordinal);
         });
         Assert.Empty(_domain.Documents());
+    }
+
+    [Theory]
+    [InlineData(BulkFault.ServiceUnavailable, 503)]
+    [InlineData(BulkFault.TooManyRequests, 429)]
+    [InlineData(BulkFault.DropConnection, 0)]
+    public async Task WriteAsync_DomainRefusesRequestAfterRequest_GivesUpAfterFiveAsUnavailable(BulkFault fault, int status)
+    {
+        _domain.FailNextRequests(10_000, fault);
+
+        var result = await Writer(maxBytes: 300).WriteAsync(Items(12), Deadline(30), CancellationToken.None);
+
+        // Five whole-request refusals in a row, not thirty seconds of retries: the caller holds the work instead.
+        Assert.Equal(5, result.Requests);
+        Assert.All(result.Outcomes, o =>
+        {
+            Assert.Equal(BulkItemStatus.NotStored, o.Status);
+            Assert.Equal(status, o.HttpStatus);
+            Assert.Contains("5 requests in a row were refused as a whole, so the domain is taken to be unavailable", o.Reason, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task WriteAsync_AfterGivingUpOnAnUnavailableDomain_LaterWritesTryOnceUntilItAnswers()
+    {
+        _domain.Outage = BulkFault.ServiceUnavailable;
+        var writer = Writer();
+
+        var first = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        var during = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        _domain.Outage = null;
+        var back = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+        _domain.FailNextRequests(4, BulkFault.ServiceUnavailable);
+        var blip = await writer.WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+
+        Assert.Equal(5, first.Requests);
+        Assert.Equal(1, during.Requests); // one request per invocation while the domain stays down
+        Assert.Equal((2, 1), (back.StoredCount, back.Requests));
+        Assert.Equal((2, 5), (blip.StoredCount, blip.Requests)); // once it answered, a blip is retried as before
+    }
+
+    [Fact]
+    public async Task WriteAsync_FourRefusalsThenAnAnswer_IsNotTakenForAnOutage()
+    {
+        _domain.FailNextRequests(4, BulkFault.BadGateway);
+
+        var result = await Writer().WriteAsync(Items(4), Deadline(), CancellationToken.None);
+
+        Assert.Equal(4, result.StoredCount);
+        Assert.Equal(5, result.Requests);
+    }
+
+    [Fact]
+    public async Task WriteAsync_TemplateRefusedAsAWholeAgainAndAgain_GivesUpEarlyAsUnavailable()
+    {
+        _domain.FailNextRequests(10_000, BulkFault.ServiceUnavailable);
+        var template = new IndexTemplate("events", Encoding.UTF8.GetBytes("{\"index_patterns\":[\"events-*\"]}"));
+
+        var result = await Writer(templates: [template]).WriteAsync(Items(2), Deadline(30), CancellationToken.None);
+
+        Assert.Equal(5, result.Requests);
+        Assert.All(result.Outcomes, o => Assert.Contains("could not be installed", o.Reason, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -99,6 +99,33 @@ public sealed class SqsBatchReaderTests
     }
 
     [Fact]
+    public void Read_HeldCopy_ReadsItsQueueArnAndRetryAttributes()
+    {
+        // As Lambda delivers a copy the indexer re-queued: the retry attributes next to clusterName, and the queue's ARN.
+        const string payload = """
+            {"Records":[
+              {"messageId":"copy","body":"{}","messageAttributes":{
+                 "retryFirstFailedAt":{"stringValue":"2026-12-01T10:00:00.000Z","stringListValues":[],"binaryListValues":[],"dataType":"String"},
+                 "clusterName":{"stringValue":"prod","stringListValues":[],"binaryListValues":[],"dataType":"String"},
+                 "retryGeneration":{"stringValue":"3","stringListValues":[],"binaryListValues":[],"dataType":"Number"}},
+               "eventSource":"aws:sqs","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:prod-eks-history-events","awsRegion":"eu-west-1"},
+              {"messageId":"original","body":"{}","eventSourceARN":"arn:aws:sqs:eu-west-1:123456789012:prod-eks-history-events",
+               "messageAttributes":{"retryGeneration":{"stringValue":"3","dataType":"String"}}}
+            ]}
+            """;
+
+        var records = new SqsBatchReader().Read(Encoding.UTF8.GetBytes(payload));
+
+        Assert.Equal("arn:aws:sqs:eu-west-1:123456789012:prod-eks-history-events", records[0].EventSourceArn);
+        Assert.Same(records[0].EventSourceArn, records[1].EventSourceArn);
+        Assert.Equal(3, records[0].Retry.Generation);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), records[0].Retry.FirstFailedAt);
+        Assert.Equal("prod", records[0].ClusterNameAttribute);
+        Assert.Equal(0, records[1].Retry.Generation); // a generation that is not a Number attribute is not ours
+        Assert.Null(records[1].Retry.FirstFailedAt);
+    }
+
+    [Fact]
     public void Read_ReusedForASecondBatch_GivesTheSecondBatchsBodies()
     {
         var reader = new SqsBatchReader();

@@ -199,6 +199,17 @@ public sealed class MotoDeployTests : IClassFixture<MotoFixture>, IDisposable
         Assert.Contains($"{cluster}-eks-history-events-dlq", redrive, StringComparison.Ordinal);
         // The control-plane dead-letter queue has the fixed name verify looks for.
         await AwsAsync("sqs", "get-queue-url", "--queue-name", Infra.Stacks.PipelineStack.ControlPlaneDeadLetterQueueName(cluster));
+
+        // The control-plane function consumes its own on-failure queue, which redrives to a DLQ of its own.
+        var controlPlaneName = physicalIds["ControlPlaneLogsFunction"];
+        using var failureMappings = JsonDocument.Parse(await AwsAsync("lambda", "list-event-source-mappings", "--function-name", controlPlaneName));
+        var failureMapping = Assert.Single(failureMappings.RootElement.GetProperty("EventSourceMappings").EnumerateArray());
+        Assert.Equal("ReportBatchItemFailures", failureMapping.GetProperty("FunctionResponseTypes")[0].GetString());
+        var failureQueueName = failureMapping.GetProperty("EventSourceArn").GetString()!.Split(':')[^1];
+        using var failureQueue = JsonDocument.Parse(await AwsAsync("sqs", "get-queue-attributes",
+            "--queue-url", $"{MotoUrl}/123456789012/{failureQueueName}", "--attribute-names", "All"));
+        using var failureRedrive = JsonDocument.Parse(failureQueue.RootElement.GetProperty("Attributes").GetProperty("RedrivePolicy").GetString()!);
+        Assert.Equal("5", failureRedrive.RootElement.GetProperty("maxReceiveCount").ToString());
     }
 
     [Theory]

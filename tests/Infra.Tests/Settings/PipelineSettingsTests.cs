@@ -38,6 +38,8 @@ public sealed class PipelineSettingsTests
         Assert.True(settings.OpenSearchSetup);
         Assert.False(settings.EnableControlPlaneLogs);
         Assert.False(settings.Serverless);
+        Assert.Equal(72, settings.OutageHoldHours);
+        Assert.Equal(96, settings.EventsQueueRetentionHours);
     }
 
     [Fact]
@@ -116,6 +118,16 @@ public sealed class PipelineSettingsTests
     }
 
     [Theory]
+    [InlineData("0", 96)]
+    [InlineData("72", 96)]
+    [InlineData("120", 144)]
+    [InlineData("312", 336)]
+    public void FromContext_OutageHoldHours_QueueKeepsMessagesADayLongerThanTheHold(string hold, int retentionHours)
+    {
+        Assert.Equal(retentionHours, Read(("outageHoldHours", hold)).EventsQueueRetentionHours);
+    }
+
+    [Theory]
     [InlineData("clusterName", "bad name!")]
     [InlineData("ssmParameterPrefix", "no-leading-slash")]
     [InlineData("ssmParameterPrefix", "/trailing/")]
@@ -142,6 +154,9 @@ public sealed class PipelineSettingsTests
     [InlineData("warningAlarms", "FailedScheduling=-1")]
     [InlineData("warningAlarms", "WidgetReconcileFailed=5")]
     [InlineData("warningAlarms", "BackOff=5,BackOff=6")]
+    [InlineData("outageHoldHours", "313")]
+    [InlineData("outageHoldHours", "-1")]
+    [InlineData("outageHoldHours", "3d")]
     public void FromContext_InvalidValue_FailsNamingTheKey(string key, string value)
     {
         var ex = Assert.Throws<SettingsException>(() => Read((key, value)));

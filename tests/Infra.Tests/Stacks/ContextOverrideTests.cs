@@ -21,7 +21,7 @@ public sealed class ContextOverrideTests
             ["eventsIndex"] = "cluster-a-events",
         });
 
-        var (_, mapping) = pipeline.Single("AWS::Lambda::EventSourceMapping");
+        var (_, mapping) = pipeline.Single("AWS::Lambda::EventSourceMapping", "Indexer");
         Assert.Equal(20, mapping.GetProperty("BatchSize").GetInt32());
         Assert.Equal(2, mapping.GetProperty("MaximumBatchingWindowInSeconds").GetInt32());
         Assert.Equal(7, mapping.GetProperty("ScalingConfig").GetProperty("MaximumConcurrency").GetInt32());
@@ -46,7 +46,7 @@ public sealed class ContextOverrideTests
     public void Synth_LargerMessages_ShrinksTheDefaultBatchToKeepTheBulkUnderTheLimit()
     {
         using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object> { ["collectorMaxMessageBytes"] = "262144" });
-        var (_, mapping) = pipeline.Single("AWS::Lambda::EventSourceMapping");
+        var (_, mapping) = pipeline.Single("AWS::Lambda::EventSourceMapping", "Indexer");
         var batch = mapping.GetProperty("BatchSize").GetInt32();
         Assert.InRange(batch * 262144, 1, 5 * 1024 * 1024);
         Assert.Equal(16, batch);

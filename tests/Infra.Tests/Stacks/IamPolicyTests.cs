@@ -125,7 +125,7 @@ public sealed class IamPolicyTests(DefaultPipelineFixture fixture) : IClassFixtu
     public void QueuePolicies_AllQueues_RefuseInsecureTransport()
     {
         var queues = _pipeline.Resources("AWS::SQS::Queue").Keys.ToList();
-        Assert.Equal(3, queues.Count);
+        Assert.Equal(4, queues.Count);
         var guarded = _pipeline.Resources("AWS::SQS::QueuePolicy").Values
             .Select(p => p.GetProperty("Properties"))
             .Where(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray().Any(s =>
@@ -168,6 +168,25 @@ public sealed class IamPolicyTests(DefaultPipelineFixture fixture) : IClassFixtu
         var statement = Assert.Single(PolicyStatementsOfRoleOf(_pipeline, "IndexerFunction"), s => Actions(s).Contains("sqs:ReceiveMessage"));
         Assert.Contains("sqs:DeleteMessage", Actions(statement));
         Assert.StartsWith("EventsQueue", statement.GetProperty("Resource").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IndexerRole_Default_MaySendOnlyToItsOwnQueueToHoldMessages()
+    {
+        var sends = PolicyStatementsOfRoleOf(_pipeline, "IndexerFunction").Where(s => Actions(s).Any(a => a.StartsWith("sqs:Send", StringComparison.Ordinal))).ToList();
+        var statement = Assert.Single(sends);
+        Assert.Equal(["sqs:SendMessage"], Actions(statement));
+        Assert.StartsWith("EventsQueue", statement.GetProperty("Resource").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("Arn", statement.GetProperty("Resource").GetProperty("Fn::GetAtt")[1].GetString());
+    }
+
+    [Fact]
+    public void ControlPlaneRole_Default_SendsAndConsumesOnlyItsFailureQueue()
+    {
+        var statements = PolicyStatementsOfRoleOf(_pipeline, "ControlPlaneLogsFunction").Where(s => Actions(s).Any(a => a.StartsWith("sqs:", StringComparison.Ordinal))).ToList();
+        Assert.Contains(statements, s => Actions(s).Contains("sqs:SendMessage"));
+        Assert.Contains(statements, s => Actions(s).Contains("sqs:ReceiveMessage") && Actions(s).Contains("sqs:DeleteMessage"));
+        Assert.All(statements, s => Assert.StartsWith("ControlPlaneFailedInvocations", s.GetProperty("Resource").GetProperty("Fn::GetAtt")[0].GetString(), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,7 +31,16 @@ public sealed partial class ObservabilityTests(DefaultPipelineFixture fixture) :
         Assert.All(dlqAlarms, a => Assert.Equal(0, a.GetProperty("Threshold").GetDouble()));
         var queues = dlqAlarms.Select(a => a.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Fn::GetAtt")[0].GetString()).Order().ToList();
         Assert.Contains(queues, q => q!.StartsWith("EventsDeadLetterQueue", StringComparison.Ordinal));
-        Assert.Contains(queues, q => q!.StartsWith("ControlPlaneFailedInvocations", StringComparison.Ordinal));
+        Assert.Contains(queues, q => q!.StartsWith("ControlPlaneDeadLetterQueue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Alarms_Default_FireWhenAFailedDeliveryCannotReachTheFailureQueue()
+    {
+        var alarm = Assert.Single(AlarmsOn("AWS/Lambda", "DestinationDeliveryFailures"));
+        Assert.Equal("ControlPlaneLogsFunction", alarm.GetProperty("Dimensions")[0].GetProperty("Value").GetProperty("Ref").GetString());
+        Assert.Equal(0, alarm.GetProperty("Threshold").GetDouble());
+        Assert.Equal("GreaterThanThreshold", alarm.GetProperty("ComparisonOperator").GetString());
     }
 
     [Fact]
@@ -120,7 +129,8 @@ public sealed partial class ObservabilityTests(DefaultPipelineFixture fixture) :
                  {
                      "Events in", "NumberOfMessagesSent", "EventsReceived", "Queue depth", "ApproximateNumberOfMessagesVisible",
                      "ApproximateAgeOfOldestMessage", "Invocations", "Duration", "DocumentsIndexed", "DocumentsFailed",
-                     "Dead-letter queues",
+                     "Dead-letter queues", "Held through outages", "MessagesRequeued", "Control-plane failure queue",
+                     "ApproximateNumberOfMessagesDelayed",
                  })
         {
             Assert.Contains(expected, body, StringComparison.Ordinal);

@@ -41,10 +41,14 @@ public sealed class PipelineStackTests(DefaultPipelineFixture fixture) : IClassF
         Assert.True(queue.GetProperty("VisibilityTimeout").GetInt32() >= 6 * indexer.GetProperty("Timeout").GetInt32());
     }
 
+    private JsonElement MappingOf(string functionId) =>
+        Assert.Single(_pipeline.Resources("AWS::Lambda::EventSourceMapping").Values.Select(m => m.GetProperty("Properties")),
+            m => m.GetProperty("FunctionName").GetProperty("Ref").GetString() == functionId);
+
     [Fact]
     public void EventSourceMapping_Default_ReportsItemFailuresAndKeepsOneBulkUnderTheLimit()
     {
-        var (_, mapping) = _pipeline.Single("AWS::Lambda::EventSourceMapping");
+        var mapping = MappingOf("IndexerFunction");
         Assert.Equal("ReportBatchItemFailures", mapping.GetProperty("FunctionResponseTypes")[0].GetString());
         Assert.Equal("IndexerFunction", mapping.GetProperty("FunctionName").GetProperty("Ref").GetString());
         var batchSize = mapping.GetProperty("BatchSize").GetInt32();
@@ -115,6 +119,54 @@ public sealed class PipelineStackTests(DefaultPipelineFixture fixture) : IClassF
         var queue = _pipeline.Json.GetProperty("Resources").GetProperty(destination[0].GetString()!);
         Assert.Equal("AWS::SQS::Queue", queue.GetProperty("Type").GetString());
         Assert.Equal(14 * 24 * 3600, queue.GetProperty("Properties").GetProperty("MessageRetentionPeriod").GetInt32());
+    }
+
+    [Fact]
+    public void ControlPlaneFailureQueue_Default_IsConsumedByTheSameFunctionReportingItemFailures()
+    {
+        var mapping = MappingOf("ControlPlaneLogsFunction");
+        Assert.Equal("ReportBatchItemFailures", mapping.GetProperty("FunctionResponseTypes")[0].GetString());
+        Assert.Equal(5, mapping.GetProperty("BatchSize").GetInt32()); // 5 records of up to 1 MiB: under the 6 MB payload
+        Assert.Equal(2, mapping.GetProperty("ScalingConfig").GetProperty("MaximumConcurrency").GetInt32());
+        var (_, config) = _pipeline.Single("AWS::Lambda::EventInvokeConfig");
+        var destination = config.GetProperty("DestinationConfig").GetProperty("OnFailure").GetProperty("Destination").GetProperty("Fn::GetAtt")[0].GetString();
+        Assert.Equal(destination, mapping.GetProperty("EventSourceArn").GetProperty("Fn::GetAtt")[0].GetString());
+    }
+
+    [Fact]
+    public void ControlPlaneFailureQueue_Default_MovesARecordToItsOwnDlqAfterFiveReceives()
+    {
+        var (_, queue) = _pipeline.Single("AWS::SQS::Queue", "ControlPlaneFailedInvocations");
+        var (_, function) = _pipeline.Single("AWS::Lambda::Function", "ControlPlaneLogsFunction");
+        Assert.True(queue.GetProperty("VisibilityTimeout").GetInt32() >= 6 * function.GetProperty("Timeout").GetInt32());
+        Assert.Equal(1048576, queue.GetProperty("MaximumMessageSize").GetInt32());
+        var redrive = queue.GetProperty("RedrivePolicy");
+        Assert.Equal(5, redrive.GetProperty("maxReceiveCount").GetInt32());
+        var dlqId = redrive.GetProperty("deadLetterTargetArn").GetProperty("Fn::GetAtt")[0].GetString()!;
+        Assert.StartsWith("ControlPlaneDeadLetterQueue", dlqId, StringComparison.Ordinal);
+        var dlq = _pipeline.Json.GetProperty("Resources").GetProperty(dlqId).GetProperty("Properties");
+        Assert.Equal(14 * 24 * 3600, dlq.GetProperty("MessageRetentionPeriod").GetInt32());
+        Assert.Equal(1048576, dlq.GetProperty("MaximumMessageSize").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("IndexerFunction", "EventsQueue")]
+    [InlineData("ControlPlaneLogsFunction", "ControlPlaneFailedInvocations")]
+    public void Functions_Default_HoldSeventyTwoHoursOnTheQueueTheyConsume(string functionId, string queuePrefix)
+    {
+        var variables = _pipeline.Json.GetProperty("Resources").GetProperty(functionId).GetProperty("Properties").GetProperty("Environment").GetProperty("Variables");
+        Assert.Equal("72", variables.GetProperty("OUTAGE_HOLD_HOURS").GetString());
+        Assert.StartsWith(queuePrefix, variables.GetProperty("SOURCE_QUEUE_URL").GetProperty("Ref").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EventsQueue_LongerHold_KeepsMessagesADayLonger()
+    {
+        using var pipeline = SynthesizedPipeline.Create(new Dictionary<string, object> { ["outageHoldHours"] = "120" });
+        var (_, queue) = pipeline.Single("AWS::SQS::Queue", "EventsQueue");
+        Assert.Equal(144 * 3600, queue.GetProperty("MessageRetentionPeriod").GetInt32());
+        var variables = pipeline.Json.GetProperty("Resources").GetProperty("ControlPlaneLogsFunction").GetProperty("Properties").GetProperty("Environment").GetProperty("Variables");
+        Assert.Equal("120", variables.GetProperty("OUTAGE_HOLD_HOURS").GetString());
     }
 
     [Fact]

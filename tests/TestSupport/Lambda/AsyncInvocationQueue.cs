@@ -14,9 +14,13 @@ namespace TestSupport.Lambda;
 /// </summary>
 public sealed class AsyncInvocationQueue(IAmazonSQS sqs, RuntimeApiDouble runtime, AsyncInvocationOptions options)
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _records = new();
     private long _attempts;
     private long _retries;
     private long _exhausted;
+
+    /// <summary>The invocation records sent to the on-failure destination, as sent.</summary>
+    public IReadOnlyCollection<string> Records => _records;
 
     /// <summary>Attempts made, first tries and retries.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -62,45 +66,9 @@ public sealed class AsyncInvocationQueue(IAmazonSQS sqs, RuntimeApiDouble runtim
         }
 
         Interlocked.Increment(ref _exhausted);
-        await sqs.SendMessageAsync(options.OnFailureQueueUrl, Record(requestId, payload, last!, options.RetryAttempts + 1), cancellationToken);
+        var record = InvocationRecords.OnFailure(payload, DateTimeOffset.UtcNow, last!.Body, invokeCount: options.RetryAttempts + 1, requestId: requestId, functionArn: options.FunctionArn);
+        await sqs.SendMessageAsync(options.OnFailureQueueUrl, record, cancellationToken);
+        _records.Enqueue(record);
         return false;
-    }
-
-    private string Record(string requestId, byte[] payload, InvocationOutcome last, int invokeCount)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("version", "1.0");
-            writer.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            writer.WriteStartObject("requestContext");
-            writer.WriteString("requestId", requestId);
-            writer.WriteString("functionArn", options.FunctionArn + ":$LATEST");
-            writer.WriteString("condition", "RetriesExhausted");
-            writer.WriteNumber("approximateInvokeCount", invokeCount);
-            writer.WriteEndObject();
-            writer.WritePropertyName("requestPayload");
-            writer.WriteRawValue(payload);
-            writer.WriteStartObject("responseContext");
-            writer.WriteNumber("statusCode", 200);
-            writer.WriteString("executedVersion", "$LATEST");
-            writer.WriteString("functionError", "Unhandled");
-            writer.WriteEndObject();
-            writer.WritePropertyName("responsePayload");
-            try
-            {
-                using var error = JsonDocument.Parse(last.Body);
-                error.RootElement.WriteTo(writer);
-            }
-            catch (JsonException)
-            {
-                writer.WriteStringValue(last.Text);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

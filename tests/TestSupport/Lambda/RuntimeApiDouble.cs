@@ -50,7 +50,7 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
         var pending = new Pending(
             requestId ?? Guid.NewGuid().ToString(),
             payload,
-            DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30)),
+            timeout ?? TimeSpan.FromSeconds(30),
             traceId);
         _inFlight[pending.RequestId] = pending;
         _queue.Writer.TryWrite(pending);
@@ -81,7 +81,8 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
 
         var headers = context.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = pending.RequestId;
-        headers["Lambda-Runtime-Deadline-Ms"] = pending.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        // As in Lambda, the function's time starts when it gets the event, not when the event was queued here.
+        headers["Lambda-Runtime-Deadline-Ms"] = (DateTimeOffset.UtcNow + pending.Timeout).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:test-function";
         headers["Lambda-Runtime-Trace-Id"] = pending.TraceId;
         context.Response.ContentType = "application/json";
@@ -113,7 +114,7 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
         return Results.Json(new { status = "OK" }, statusCode: 202);
     }
 
-    private sealed record Pending(string RequestId, ReadOnlyMemory<byte> Payload, DateTimeOffset Deadline, string TraceId)
+    private sealed record Pending(string RequestId, ReadOnlyMemory<byte> Payload, TimeSpan Timeout, string TraceId)
     {
         public TaskCompletionSource<InvocationOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

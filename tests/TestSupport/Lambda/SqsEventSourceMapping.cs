@@ -34,6 +34,7 @@ public sealed class SqsEventSourceMapping : IAsyncDisposable
     private long _deleted;
     private long _itemFailures;
     private long _lastActivityTicks = DateTime.UtcNow.Ticks;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _receivesByBody = new(StringComparer.Ordinal);
 
     /// <summary>Creates a mapping; <see cref="Start"/> begins polling.</summary>
     public SqsEventSourceMapping(IAmazonSQS sqs, RuntimeApiDouble runtime, SqsEventSourceMappingOptions options)
@@ -66,6 +67,12 @@ public sealed class SqsEventSourceMapping : IAsyncDisposable
 
     /// <summary>Messages the function listed in batchItemFailures.</summary>
     public long BatchItemFailures => Interlocked.Read(ref _itemFailures);
+
+    /// <summary>
+    /// Receives per message body (by its MD5), copies of a body included: how often the same content came back,
+    /// which is what decides whether it would have reached the DLQ without being held.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> ReceivesByBodyMd5 => _receivesByBody;
 
     /// <summary>When a message was last received.</summary>
     public DateTime LastReceiveUtc => new(Interlocked.Read(ref _lastActivityTicks), DateTimeKind.Utc);
@@ -162,6 +169,11 @@ public sealed class SqsEventSourceMapping : IAsyncDisposable
         }
 
         Interlocked.Add(ref _received, batch.Count);
+        foreach (var message in batch)
+        {
+            _receivesByBody.AddOrUpdate(message.MD5OfBody, 1, static (_, count) => count + 1);
+        }
+
         Interlocked.Add(ref _redeliveries, batch.Count(m => ReceiveCount(m) > 1));
         return batch;
     }

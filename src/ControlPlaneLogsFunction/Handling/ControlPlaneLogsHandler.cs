@@ -152,23 +152,10 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
 
     private CloudWatchLogsPayload Decode(ReadOnlyMemory<byte> eventJson, out bool utf8Repaired)
     {
-        CloudWatchLogsEvent? cwlEvent;
-        try
-        {
-            cwlEvent = JsonSerializer.Deserialize(eventJson.Span, ControlPlaneJsonContext.Default.CloudWatchLogsEvent);
-        }
-        catch (JsonException ex)
-        {
-            throw new CloudWatchLogsDecodeException($"The event is not a CloudWatch Logs subscription event: {ex.Message}", ex);
-        }
-
-        var data = cwlEvent?.Awslogs?.EncodedData;
-        if (string.IsNullOrEmpty(data))
-        {
-            throw new CloudWatchLogsDecodeException("The event is not a CloudWatch Logs subscription event: it has no awslogs.data.");
-        }
-
-        var json = CloudWatchLogsDecoder.Decompress(data, _options.MaxDecompressedBytes);
+        // The inflated JSON's buffer goes back to the pool when this method returns: the payload read below
+        // keeps nothing of it.
+        using var inflated = CloudWatchLogsDecoder.DecodeEvent(eventJson.Span, _options.MaxDecompressedBytes);
+        var json = inflated.Json;
         utf8Repaired = false;
         if (!Utf8.IsValid(json.Span))
         {

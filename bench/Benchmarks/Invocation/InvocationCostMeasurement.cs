@@ -88,7 +88,11 @@ public static class InvocationCostMeasurement
                 "ours, " + variant.Name,
                 variant.Bootstrap ?? bootstrap,
                 [],
-                new Dictionary<string, string>(ours.Concat(variant.Environment)),
+                variant.Environment.Aggregate(new Dictionary<string, string>(ours), (all, kv) =>
+                {
+                    all[kv.Key] = kv.Value;
+                    return all;
+                }),
                 isSuccess));
         }
 

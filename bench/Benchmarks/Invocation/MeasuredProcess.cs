@@ -114,8 +114,18 @@ public sealed class MeasuredProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // SIGTERM first, as Lambda ends an environment, so that a wrapper (a profiler) can write its output.
+            _ = kill(_process.Id, 15);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process.Dispose();
@@ -141,4 +151,7 @@ public sealed class MeasuredProcess : IAsyncDisposable
 
     [DllImport("libc")]
     private static extern long sysconf(int name);
+
+    [DllImport("libc")]
+    private static extern int kill(int pid, int signal);
 }

@@ -6,6 +6,12 @@ if (args.Length > 0 && args[0] == "init-time")
     return await Benchmarks.Indexer.InitTimeMeasurement.RunAsync(args);
 }
 
+// `handler-cpu` times the handler benchmarks in process CPU, which a loaded machine disturbs far less than wall time.
+if (args.Length > 0 && args[0] == "handler-cpu")
+{
+    return Benchmarks.HandlerCpuMeasurement.Run(args);
+}
+
 // `invocation-cost` runs published functions (and the Node.js blueprint) as Lambda does and reads their process CPU.
 if (args.Length > 0 && args[0] == "invocation-cost")
 {

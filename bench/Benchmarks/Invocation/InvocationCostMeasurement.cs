@@ -99,7 +99,7 @@ public static class InvocationCostMeasurement
         Console.WriteLine($"invocation-cost {string.Join(' ', args[1..])}");
         Console.WriteLine($"{DateTimeOffset.Now:yyyy-MM-dd HH:mm}, load average at start {LoadAverage()}; {Environment.ProcessorCount} cores; bootstrap {bootstrap} ({File.GetLastWriteTime(bootstrap):yyyy-MM-dd HH:mm})");
         Console.WriteLine();
-        Console.WriteLine("| workload | implementation | invocations | CPU per invocation | lines per CPU-second | wall per invocation | threads | context switches per invocation (voluntary + involuntary) | init to first next | load average |");
+        Console.WriteLine("| workload | implementation | invocations | CPU per invocation | lines per CPU-second | wall per invocation | threads | context switches per invocation (voluntary + involuntary) | init to first next (wall, CPU) | load average |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
         var results = new List<Result>();
         foreach (var workload in workloads)
@@ -113,7 +113,7 @@ public static class InvocationCostMeasurement
                     var result = await MeasureAsync(implementation, workload, runtime, domain, options);
                     results.Add(result);
                     Console.WriteLine(
-                        $"| {workload.Name} | {implementation.Name} | {result.Invocations} | {result.CpuPerInvocation.TotalMilliseconds:F3} ms | {result.LinesPerCpuSecond:N0} | {result.WallPerInvocation.TotalMilliseconds:F3} ms | {result.Threads} | {result.VoluntarySwitches:F1} + {result.InvoluntarySwitches:F1} | {result.Init.TotalMilliseconds:F0} ms | {result.Load} |");
+                        $"| {workload.Name} | {implementation.Name} | {result.Invocations} | {result.CpuPerInvocation.TotalMilliseconds:F3} ms | {result.LinesPerCpuSecond:N0} | {result.WallPerInvocation.TotalMilliseconds:F3} ms | {result.Threads} | {result.VoluntarySwitches:F1} + {result.InvoluntarySwitches:F1} | {result.Init.TotalMilliseconds:F0} ms, {result.InitCpu.TotalMilliseconds:F0} ms CPU | {result.Load} |");
                 }
             }
         }
@@ -154,6 +154,7 @@ public static class InvocationCostMeasurement
         }
 
         var init = clock.Elapsed;
+        var initCpu = process.LiveThreadsCpuTime();
         var payload = 0;
         async Task RunAsync(int count)
         {
@@ -204,6 +205,7 @@ public static class InvocationCostMeasurement
             (double)(voluntary - voluntaryBefore) / invocations,
             (double)(involuntary - involuntaryBefore) / invocations,
             init,
+            initCpu,
             LoadAverage());
     }
 
@@ -272,7 +274,7 @@ public static class InvocationCostMeasurement
 
     private sealed record Implementation(string Name, string Executable, string[] Arguments, Dictionary<string, string> Environment, Func<InvocationAnswer, bool> IsSuccess, bool Indexes = true);
 
-    private sealed record Result(string Workload, string Implementation, int Invocations, TimeSpan CpuPerInvocation, double LinesPerCpuSecond, TimeSpan WallPerInvocation, int Threads, double VoluntarySwitches, double InvoluntarySwitches, TimeSpan Init, string Load);
+    private sealed record Result(string Workload, string Implementation, int Invocations, TimeSpan CpuPerInvocation, double LinesPerCpuSecond, TimeSpan WallPerInvocation, int Threads, double VoluntarySwitches, double InvoluntarySwitches, TimeSpan Init, TimeSpan InitCpu, string Load);
 
     private sealed record Variant(string Name, string? Bootstrap, Dictionary<string, string> Environment)
     {

@@ -12,6 +12,12 @@ if (args.Length > 0 && args[0] == "cpu-time")
     return Benchmarks.CpuTimeMeasurement.Run(args);
 }
 
+// `invocation-cost` runs published functions (and the Node.js blueprint) as Lambda does and reads their process CPU.
+if (args.Length > 0 && args[0] == "invocation-cost")
+{
+    return await Benchmarks.Invocation.InvocationCostMeasurement.RunAsync(args);
+}
+
 // `write-mixed-payloads DIR [linesPerStream]` writes the control-plane benchmark's Lambda events as files,
 // for timing other implementations on exactly the same input (bench/blueprint-compare.sh).
 if (args.Length > 1 && args[0] == "write-mixed-payloads")

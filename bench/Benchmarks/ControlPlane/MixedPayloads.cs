@@ -12,30 +12,44 @@ namespace Benchmarks.ControlPlane;
 /// </summary>
 public static class MixedPayloads
 {
+    /// <summary>The four streams of a cluster's control-plane log group, each with its kind of line.</summary>
+    public static readonly IReadOnlyList<(string Stream, Func<int, string> Line)> Streams =
+    [
+        ("kube-apiserver-audit-4e9f9d6f9d15381d05d77c5df3f7d329", Audit),
+        ("kube-apiserver-934e06efeb2e9416b02fa19f9a2d1774", ApiServer),
+        ("kube-scheduler-934e06efeb2e9416b02fa19f9a2d1774", Scheduler),
+        ("authenticator-1111222272c52cc05e3177863bdcc12d", Authenticator),
+    ];
+
     /// <summary>The Lambda events and the number of lines they hold.</summary>
     public static (List<byte[]> Events, int Lines, long InflatedBytes) Build(int linesPerStream)
     {
-        var start = new DateTimeOffset(2024, 3, 1, 10, 15, 30, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var streams = new (string Stream, Func<int, string> Line)[]
-        {
-            ("kube-apiserver-audit-4e9f9d6f9d15381d05d77c5df3f7d329", Audit),
-            ("kube-apiserver-934e06efeb2e9416b02fa19f9a2d1774", ApiServer),
-            ("kube-scheduler-934e06efeb2e9416b02fa19f9a2d1774", Scheduler),
-            ("authenticator-1111222272c52cc05e3177863bdcc12d", Authenticator),
-        };
         var events = new List<byte[]>();
         long inflated = 0;
-        foreach (var (stream, line) in streams)
+        for (var s = 0; s < Streams.Count; s++)
         {
-            var logEvents = Enumerable.Range(0, linesPerStream)
-                .Select(i => ("375910123456789012345678" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture) + stream[..4], start + i, line(i)))
-                .ToList();
-            var payload = Encoding.UTF8.GetBytes(SubscriptionEvents.Payload(stream, logEvents, logGroup: "/aws/eks/bench/cluster"));
-            inflated += payload.Length;
-            events.Add(SubscriptionEvents.Event(SubscriptionEvents.Gzip(payload)));
+            var (lambdaEvent, payloadBytes) = Delivery(s, linesPerStream, firstLine: 0);
+            inflated += payloadBytes;
+            events.Add(lambdaEvent);
         }
 
-        return (events, linesPerStream * streams.Length, inflated);
+        return (events, linesPerStream * Streams.Count, inflated);
+    }
+
+    /// <summary>
+    /// One delivery as CloudWatch Logs sends it: <paramref name="lines"/> lines of one stream
+    /// (<see cref="Streams"/>[<paramref name="stream"/>]), numbered from <paramref name="firstLine"/>.
+    /// </summary>
+    /// <returns>The Lambda event and the size of its inflated payload.</returns>
+    public static (byte[] Event, long InflatedBytes) Delivery(int stream, int lines, int firstLine)
+    {
+        var start = new DateTimeOffset(2024, 3, 1, 10, 15, 30, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var (name, line) = Streams[stream];
+        var logEvents = Enumerable.Range(firstLine, lines)
+            .Select(i => ("375910123456789012345678" + (10_000_000 + i).ToString(CultureInfo.InvariantCulture) + name[..4], start + i, line(i)))
+            .ToList();
+        var payload = Encoding.UTF8.GetBytes(SubscriptionEvents.Payload(name, logEvents, logGroup: "/aws/eks/bench/cluster"));
+        return (SubscriptionEvents.Event(SubscriptionEvents.Gzip(payload)), payload.Length);
     }
 
     private static string Audit(int i) =>

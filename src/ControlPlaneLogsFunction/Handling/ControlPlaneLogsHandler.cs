@@ -75,7 +75,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
                 return JsonSerializer.SerializeToUtf8Bytes(response, ControlPlaneJsonContext.Default.SQSBatchResponse);
             }
 
-            var summary = await IndexAsync(ReadEvent(payload), context.Deadline, counts, cancellationToken);
+            var summary = await IndexAsync(payload, context.Deadline, counts, cancellationToken);
             return JsonSerializer.SerializeToUtf8Bytes(summary, ControlPlaneJsonContext.Default.InvocationSummary);
         }
         catch (CloudWatchLogsDecodeException)
@@ -166,7 +166,7 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     }
 
     /// <summary>The delivery inside an on-failure record, or a permanent failure saying why there is none.</summary>
-    private CloudWatchLogsEvent ReadInvocationRecord(SQSEvent.SQSMessage message, out DateTimeOffset? recordedAt)
+    private byte[] ReadInvocationRecord(SQSEvent.SQSMessage message, out DateTimeOffset? recordedAt)
     {
         recordedAt = null;
         AsyncInvocationRecord? record;
@@ -186,15 +186,8 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
 
         recordedAt = record.Timestamp;
         LogFailureRecord(_logger, message.MessageId, record.RequestContext.RequestId ?? string.Empty, condition, record.RequestContext.ApproximateInvokeCount, RetryOf(message).Generation);
-        try
-        {
-            return request.Deserialize(ControlPlaneJsonContext.Default.CloudWatchLogsEvent)
-                ?? throw new CloudWatchLogsDecodeException("The record's requestPayload is not a CloudWatch Logs subscription event.");
-        }
-        catch (JsonException ex)
-        {
-            throw new CloudWatchLogsDecodeException($"The record's requestPayload is not a CloudWatch Logs subscription event: {ex.Message}", ex);
-        }
+        // The delivery's own bytes: the subscription path decodes them in place (an undecodable one fails for good).
+        return Encoding.UTF8.GetBytes(request.GetRawText());
     }
 
     private static RetryState RetryOf(SQSEvent.SQSMessage message)
@@ -235,22 +228,9 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         return false;
     }
 
-    private static CloudWatchLogsEvent ReadEvent(ReadOnlyMemory<byte> eventJson)
+    private async Task<InvocationSummary> IndexAsync(ReadOnlyMemory<byte> eventJson, DateTimeOffset deadline, Counts counts, CancellationToken cancellationToken)
     {
-        try
-        {
-            return JsonSerializer.Deserialize(eventJson.Span, ControlPlaneJsonContext.Default.CloudWatchLogsEvent)
-                ?? throw new CloudWatchLogsDecodeException("The event is not a CloudWatch Logs subscription event: it is null.");
-        }
-        catch (JsonException ex)
-        {
-            throw new CloudWatchLogsDecodeException($"The event is not a CloudWatch Logs subscription event: {ex.Message}", ex);
-        }
-    }
-
-    private async Task<InvocationSummary> IndexAsync(CloudWatchLogsEvent cwlEvent, DateTimeOffset deadline, Counts counts, CancellationToken cancellationToken)
-    {
-        var payload = Decode(cwlEvent, out var utf8Repaired);
+        var payload = Decode(eventJson, out var utf8Repaired);
         if (payload.MessageType == CloudWatchLogsPayload.ControlMessage)
         {
             // CloudWatch Logs sends this once when the subscription is created, to check that we answer.
@@ -343,15 +323,12 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
         };
     }
 
-    private CloudWatchLogsPayload Decode(CloudWatchLogsEvent cwlEvent, out bool utf8Repaired)
+    private CloudWatchLogsPayload Decode(ReadOnlyMemory<byte> eventJson, out bool utf8Repaired)
     {
-        var data = cwlEvent.Awslogs?.EncodedData;
-        if (string.IsNullOrEmpty(data))
-        {
-            throw new CloudWatchLogsDecodeException("The event is not a CloudWatch Logs subscription event: it has no awslogs.data.");
-        }
-
-        var json = CloudWatchLogsDecoder.Decompress(data, _options.MaxDecompressedBytes);
+        // The inflated JSON's buffer goes back to the pool when this method returns: the payload read below
+        // keeps nothing of it.
+        using var inflated = CloudWatchLogsDecoder.DecodeEvent(eventJson.Span, _options.MaxDecompressedBytes);
+        var json = inflated.Json;
         utf8Repaired = false;
         if (!Utf8.IsValid(json.Span))
         {

@@ -6,8 +6,9 @@ namespace Functions.Core.OpenSearch;
 
 /// <summary>
 /// AWS Signature Version 4 (AWS4-HMAC-SHA256), the pure computation: canonical request, string to sign,
-/// signature. It holds no state and makes no call, so it is checked against the published test suite
-/// and against botocore's signer byte for byte (tests/Functions.Core.Tests/OpenSearch/SigV4SignerTests).
+/// signature. It makes no call and its only state is the last derived signing key (a function of its
+/// inputs), so it is checked against the published test suite and against botocore's signer byte for byte
+/// (tests/Functions.Core.Tests/OpenSearch/SigV4SignerTests).
 /// </summary>
 public static class SigV4Signer
 {
@@ -16,6 +17,9 @@ public static class SigV4Signer
 
     /// <summary>SHA-256 of an empty payload.</summary>
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    // The last signing key derived; replaced whole, so a reader on another thread sees one consistent entry.
+    private static DerivedKey? _lastKey;
 
     /// <summary>The <c>x-amz-date</c> form of a time: yyyyMMddTHHmmssZ, UTC.</summary>
     public static string AmzDate(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -51,13 +55,29 @@ public static class SigV4Signer
         var canonicalRequest = canonical.ToString();
         var stringToSign = $"{Algorithm}\n{request.AmzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
 
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretKey), Encoding.UTF8.GetBytes(date));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(request.Region));
-        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(request.Service));
-        key = HMACSHA256.HashData(key, "aws4_request"u8);
+        var key = SigningKey(secretKey, date, request.Region, request.Service);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
         var authorization = $"{Algorithm} Credential={request.AccessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
         return new SigV4Signature(canonicalRequest, stringToSign, signature, authorization);
+    }
+
+    /// <summary>The key derived from the secret for a day, region and service (four HMACs), reused while they stay the same.</summary>
+    private static byte[] SigningKey(string secretKey, string date, string region, string service)
+    {
+        // Every request of a function has the same secret, region and service, and the date changes once a
+        // day: the derivation is done once a day instead of for every request.
+        var last = _lastKey;
+        if (last is not null && last.Date == date && last.Region == region && last.Service == service && string.Equals(last.Secret, secretKey, StringComparison.Ordinal))
+        {
+            return last.Key;
+        }
+
+        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretKey), Encoding.UTF8.GetBytes(date));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
+        key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(service));
+        key = HMACSHA256.HashData(key, "aws4_request"u8);
+        _lastKey = new DerivedKey(secretKey, date, region, service, key);
+        return key;
     }
 
     /// <summary>
@@ -140,4 +160,6 @@ public static class SigV4Signer
 
         return builder.ToString();
     }
+
+    private sealed record DerivedKey(string Secret, string Date, string Region, string Service, byte[] Key);
 }

@@ -36,6 +36,9 @@ public static partial class LambdaHost
             return await RunLocalAsync(args, environment, time, level, initialize, cancellation.Token);
         }
 
+        // Before init opens the first socket (SSM, OpenSearch, the Runtime API).
+        SocketCompletions.RunInline(environment);
+
         using (runtimeClient)
         {
             using var loggerFactory = new JsonLoggerFactory(new JsonLoggerProvider(LineWriter.StandardOutput, level, time));

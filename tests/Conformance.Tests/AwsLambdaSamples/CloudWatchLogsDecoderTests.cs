@@ -20,6 +20,16 @@ public sealed class CloudWatchLogsDecoderTests
         Assert.Equal(PublicSamples.ReadText("aws-lambda-dotnet_logs-event.decoded.json").Trim(), text.Trim());
     }
 
+    [Theory]
+    [InlineData("aws-lambda-dotnet_logs-event.json")]
+    [InlineData("aws-lambda-go_cloudwatch-logs-event.json")]
+    public void DecodeEvent_PublicSamples_GivesThePayload(string file)
+    {
+        using var payload = CloudWatchLogsDecoder.DecodeEvent(PublicSamples.Read(file), 1024 * 1024);
+
+        Assert.Equal(PublicSamples.ReadText("aws-lambda-dotnet_logs-event.decoded.json").Trim(), Encoding.UTF8.GetString(payload.Json.Span).Trim());
+    }
+
     [Fact]
     public void Decompress_PowertoolsZlibSample_SaysItIsNotGzip()
     {

@@ -72,4 +72,96 @@ public class CloudWatchLogsDecoderTests
 
         Assert.Contains("missing", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DecodeEvent_RandomPayloadsAndEventShapes_SameBytesAsTheDeserializingPath()
+    {
+        var random = new Random(1234);
+        for (var round = 0; round < 60; round++)
+        {
+            var inflated = new byte[random.Next(0, 400_000)];
+            for (var i = 0; i < inflated.Length; i++)
+            {
+                inflated[i] = (byte)"abc {}\":,0123456789\n"[random.Next(19)];
+            }
+
+            var data = Convert.ToBase64String(SubscriptionEvents.Gzip(inflated));
+            // Escaping a '/' as \/ is valid JSON; a producer may also break base64 into lines (\n), which base64 allows.
+            var text = (round % 3) switch
+            {
+                0 => data,
+                1 => data.Replace("/", "\\/", StringComparison.Ordinal),
+                _ => string.Join("\\n", data.Chunk(76).Select(c => new string(c))),
+            };
+            var eventJson = (round % 2) switch
+            {
+                0 => $"{{\"awslogs\":{{\"data\":\"{text}\"}}}}",
+                _ => $"{{\"before\":[1,{{\"data\":\"x\"}}],\"awslogs\":{{\"other\":{{\"data\":2}},\"data\":\"{text}\",\"after\":null}},\"extra\":\"y\"}}",
+            };
+            var viaSerializer = System.Text.Json.JsonSerializer.Deserialize<CloudWatchLogsEvent>(eventJson)!.Awslogs!.EncodedData;
+
+            using var payload = CloudWatchLogsDecoder.DecodeEvent(Encoding.UTF8.GetBytes(eventJson), 1024 * 1024);
+
+            Assert.Equal(CloudWatchLogsDecoder.Decompress(viaSerializer, 1024 * 1024).ToArray(), payload.Json.ToArray());
+            Assert.Equal(inflated, payload.Json.ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("\"awslogs\"")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    [InlineData("{\"awslogs\":null}")]
+    [InlineData("{\"awslogs\":{}}")]
+    [InlineData("{\"awslogs\":{\"data\":null}}")]
+    [InlineData("{\"awslogs\":{\"data\":\"\"}}")]
+    [InlineData("{\"awslogs\":\"H4sIAAAAAAAAAA\"}")]
+    [InlineData("{\"awslogs\":{\"data\":5}}")]
+    [InlineData("{\"awslogs\":{\"data\":\"H4sIAAAAAAAAAA\"}} trailing")]
+    [InlineData("{\"awslogs\":{\"data\":\"H4sIAAAAAAAAAA\"}")]
+    [InlineData("{\"Awslogs\":{\"data\":\"H4sIAAAAAAAAAA\"}}")]
+    public void DecodeEvent_NotASubscriptionEvent_SaysSo(string eventJson)
+    {
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.DecodeEvent(Encoding.UTF8.GetBytes(eventJson), 1024));
+
+        Assert.StartsWith("The event is not a CloudWatch Logs subscription event: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not*base64!", "not valid base64")]
+    [InlineData("aGVsbG8gd29ybGQ=", "not gzip")]
+    public void DecodeEvent_DataThatIsNotBase64OfGzip_SaysWhichStepFailed(string data, string expected)
+    {
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.DecodeEvent(SubscriptionEvents.EventWithData(data), 1024));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DecodeEvent_PastTheCap_IsRefusedWithTheCapInTheMessage()
+    {
+        var bomb = SubscriptionEvents.Gzip(new byte[64 * 1024 * 1024]);
+
+        var error = Assert.Throws<CloudWatchLogsDecodeException>(() => CloudWatchLogsDecoder.DecodeEvent(SubscriptionEvents.Event(bomb), 1024 * 1024));
+
+        Assert.Contains("more than 1048576 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DecodeEvent_PayloadLargerThanThePooledBuffers_IsWholeAndDisposesCleanly()
+    {
+        // Past the size whose buffers are pooled: allocated for the call, and dispose must not hand it to the pool.
+        var inflated = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 1_000_000).Select(i => i.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ",")));
+        Assert.True(inflated.Length > 8 * 1024 * 1024);
+
+        var payload = CloudWatchLogsDecoder.DecodeEvent(SubscriptionEvents.Event(SubscriptionEvents.Gzip(inflated)), 64 * 1024 * 1024);
+
+        Assert.Equal(inflated, payload.Json.ToArray());
+        payload.Dispose();
+        Assert.True(payload.Json.IsEmpty);
+        payload.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using DomainSetup.Assets;

@@ -65,6 +65,38 @@ public sealed class SigV4SignerTests
         Assert.Equal("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a", signed.Authorization);
     }
 
+    [Fact]
+    public void Sign_SecretDateOrRegionChangesBetweenRequests_EachSignatureUsesTheKeyOfItsOwnInputs()
+    {
+        // The signing key is derived once and reused while secret, day, region and service stay the same:
+        // a rotated secret, a new day or another region must each get their own key, and the first again after.
+        var request = SuiteRequest("GET", "/", string.Empty, new() { ["Host"] = "example.amazonaws.com", ["X-Amz-Date"] = SuiteDate }, SigV4Signer.EmptyPayloadHash);
+        const string Published = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"; // get-vanilla.authz
+
+        var first = SigV4Signer.Sign(request, SuiteSecretKey);
+        var rotated = SigV4Signer.Sign(request, "rotated/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        var nextDay = SigV4Signer.Sign(request with { AmzDate = "20150831T000001Z" }, SuiteSecretKey);
+        var otherRegion = SigV4Signer.Sign(request with { Region = "eu-west-1" }, SuiteSecretKey);
+        var again = SigV4Signer.Sign(request, SuiteSecretKey);
+
+        Assert.Equal(Published, first.Signature);
+        Assert.Equal(Published, again.Signature);
+        Assert.Equal(FreshSignature(rotated.StringToSign, "rotated/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1"), rotated.Signature);
+        Assert.Equal(FreshSignature(nextDay.StringToSign, SuiteSecretKey, "20150831", "us-east-1"), nextDay.Signature);
+        Assert.Equal(FreshSignature(otherRegion.StringToSign, SuiteSecretKey, "20150830", "eu-west-1"), otherRegion.Signature);
+        Assert.Equal(4, new[] { first, rotated, nextDay, otherRegion }.Select(s => s.Signature).Distinct().Count());
+    }
+
+    // The derivation as the specification writes it, done from scratch for every call.
+    private static string FreshSignature(string stringToSign, string secret, string date, string region)
+    {
+        var key = System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
+        key = System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(region));
+        key = System.Security.Cryptography.HMACSHA256.HashData(key, "service"u8);
+        key = System.Security.Cryptography.HMACSHA256.HashData(key, "aws4_request"u8);
+        return Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+    }
+
     [Theory]
     [InlineData("search-logs-abc123.eu-west-1.es.amazonaws.com", "eu-west-1")]
     [InlineData("vpc-logs-abc123.ap-southeast-2.es.amazonaws.com", "ap-southeast-2")]

@@ -25,6 +25,14 @@ namespace OpenSearchSetup.Tests.Verify;
 /// </summary>
 public sealed class PipelineUnderTest : IAsyncDisposable
 {
+    /// <summary>
+    /// Lines of a healthy verify: parameters, domain, 2 templates, 2 retention policies, one per dashboard the setup
+    /// installs, 2 document counts, the queue, 2 DLQs and the collector.
+    /// </summary>
+    public static int HealthyLines => 12 + EmbeddedSetupAssets.Instance.SavedObjects()
+        .SelectMany(file => Encoding.UTF8.GetString(file.Content).Split('\n'))
+        .Count(line => line.Contains("\"type\":\"dashboard\"", StringComparison.Ordinal));
+
     private readonly MotoFixture _moto;
     private readonly AmazonSimpleSystemsManagementClient _ssmSeed;
     private readonly AmazonSQSClient _sqsSeed;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh clone: checks the emulators and tools it relies on, installs
-# the CDK CLI from npm, builds every project, publishes the three functions as Native AOT `bootstrap`
-# executables and the collector as its Native AOT executable (the process-level tests run them), then runs
+# the CDK CLI from npm, checks formatting (dotnet format), builds every project, publishes the three
+# functions as Native AOT `bootstrap` executables and the collector as its Native AOT executable (the
+# process-level tests run them), then runs
 # every test project but tests/Conformance.Tests, which needs public samples from outside the repository
 # (.ci/run runs it after this script when they are there).
 # Ends with one line `N passed, N failed` (plus `, N skipped` when any were skipped).
@@ -31,6 +32,14 @@ dotnet --version
 if [ -f infra/cdk/package-lock.json ]; then
   step "Installing the CDK CLI (npm ci in infra/cdk)"
   (cd infra/cdk && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+step "Checking formatting (dotnet format --verify-no-changes)"
+# Whitespace, using order and the style rules .editorconfig sets to warning, all of which dotnet format
+# fixes by itself; checked before the build so a formatting slip reads as one, not as a compile error.
+if ! dotnet format Functions.sln --verify-no-changes; then
+  echo "error: the files listed above are not formatted as .editorconfig asks. Fix them with: dotnet format Functions.sln" >&2
+  exit 1
 fi
 
 step "Building"

@@ -209,7 +209,10 @@ public sealed partial class SqsBatchHandler(
             .Count("MessagesPastHoldWindow", held.PastHoldWindow)
             .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
             .WriteTo(metricsOutput);
-        LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, held.Requeued, response.BatchItemFailures.Count);
+        // A batch stored whole is told by the EMF record above; its summary line would be a second write to stdout and
+        // a second log event per invocation, so it is Debug. One with anything not stored, held or failed stays Information.
+        var summaryLevel = result.FailedCount == 0 && held.Requeued == 0 && response.BatchItemFailures.Count == 0 ? LogLevel.Debug : LogLevel.Information;
+        LogBatch(logger, summaryLevel, records.Count, eventsReceived, result.StoredCount, result.FailedCount, held.Requeued, response.BatchItemFailures.Count);
         return response;
     }
 
@@ -298,8 +301,8 @@ public sealed partial class SqsBatchHandler(
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Document {Index}/{Id} not stored ({Outcome}, HTTP {HttpStatus}, {ErrorType}): {Reason}; failing messages {MessageIds}")]
     private static partial void LogNotStored(ILogger logger, string index, string id, string outcome, int httpStatus, string errorType, string reason, string messageIds);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {Requeued} messages held (re-queued), {FailedMessages} messages reported as failed")]
-    private static partial void LogBatch(ILogger logger, int messages, int events, int stored, int failed, int requeued, int failedMessages);
+    [LoggerMessage(EventId = 403, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {Requeued} messages held (re-queued), {FailedMessages} messages reported as failed")]
+    private static partial void LogBatch(ILogger logger, LogLevel level, int messages, int events, int stored, int failed, int requeued, int failedMessages);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "{Count} documents not stored for transient reasons; first {Index}/{Id} (HTTP {HttpStatus}): {Reason}")]
     private static partial void LogNotStoredTransient(ILogger logger, int count, string index, string id, int httpStatus, string reason);

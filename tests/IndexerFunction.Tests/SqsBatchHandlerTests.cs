@@ -202,6 +202,25 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
         Assert.Contains("1 messages reported as failed", summary.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HandleAsync_WarningEventStored_WritesItsRecordAndTheTotalsAsLinesOfOneWrite()
+    {
+        var stdout = new CountingStream();
+        var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
+        var handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(stdout), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        var warning = Event("w1", 1).Replace("\"type\":\"Normal\"", "\"type\":\"Warning\"", StringComparison.Ordinal);
+
+        await handler.HandleAsync(Batch(Envelope("prod", warning)), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
+
+        var lines = Lines(stdout);
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("prod", lines[0].RootElement.GetProperty("ClusterName").GetString());
+        Assert.Equal(1, lines[0].RootElement.GetProperty("WarningEvents").GetInt32());
+        Assert.Equal(1, lines[1].RootElement.GetProperty("WarningEvents").GetInt32());
+        Assert.Equal(1, lines[1].RootElement.GetProperty("DocumentsIndexed").GetInt32());
+        Assert.Equal(1, stdout.Writes);
+    }
+
     // Logs and metrics on one stream at the level Lambda defaults to, as stdout carries them.
     private (SqsBatchHandler Handler, MemoryStream Stdout) WithLogOnStdout()
     {
@@ -235,5 +254,28 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
 
         Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
         Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes++;
+            base.Write(buffer);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            Writes++;
+            base.WriteByte(value);
+        }
     }
 }

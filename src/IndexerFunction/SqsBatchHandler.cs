@@ -61,6 +61,7 @@ public sealed partial class SqsBatchHandler(
     private readonly List<(int Item, int Message)> _otherCarriers = [];
     private readonly Dictionary<(string Index, string Id), int> _slots = [];
     private readonly WarningEventCounter _warnings = new();
+    private readonly ArrayBufferWriter<byte> _metricLines = new(2048);
 
     /// <summary>The reasons the <c>WarningEvents</c> metric names (WARNING_METRIC_REASONS); the rest count as <c>Other</c>.</summary>
     public WarningReasons WarningReasons { get; init; } = WarningReasons.Default;
@@ -148,69 +149,88 @@ public sealed partial class SqsBatchHandler(
         var started = Stopwatch.GetTimestamp();
         var result = await writer.WriteAsync(items, hold is null ? context.Deadline : OutageHold.WorkDeadline(context.Deadline, context.RemainingTime), cancellationToken);
         var bulkElapsed = Stopwatch.GetElapsedTime(started);
-        var warnings = _warnings.Report(result.Outcomes, time, metricsOutput);
-        var transientDocuments = 0;
-        var firstTransient = -1;
-        for (var i = 0; i < items.Count; i++)
+        // The invocation's EMF records (the Warning events by reason, then the totals) go out as the lines of one write:
+        // stdout is unbuffered, and each record written alone was a system call and a wake-up of Lambda's log collector.
+        var metricLines = _metricLines;
+        metricLines.ResetWrittenCount();
+        var warnings = _warnings.Report(result.Outcomes, time, metricLines);
+        try
         {
-            var outcome = result.Outcomes[i];
-            if (outcome.Failure is not { } kind)
+            var transientDocuments = 0;
+            var firstTransient = -1;
+            for (var i = 0; i < items.Count; i++)
             {
-                continue;
+                var outcome = result.Outcomes[i];
+                if (outcome.Failure is not { } kind)
+                {
+                    continue;
+                }
+
+                var carriers = Carriers(i);
+                string? reason = null;
+                foreach (var m in carriers)
+                {
+                    // A message keeps its first reason: during an outage thousands of documents fail, few messages.
+                    failures[m] = FailureClassification.Merge(failures[m], kind);
+                    reasons[m] ??= reason ??= $"{items[i].Index}/{items[i].Id} not stored ({outcome.Status}, HTTP {outcome.HttpStatus}{(outcome.ErrorType is null ? string.Empty : " " + outcome.ErrorType)}): {outcome.Reason}";
+                }
+
+                if (kind == FailureKind.Permanent)
+                {
+                    LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", carriers.Select(m => records[m].MessageId)));
+                }
+                else
+                {
+                    // During an outage every document fails the same way: one line for all of them, not thousands.
+                    transientDocuments++;
+                    firstTransient = firstTransient < 0 ? i : firstTransient;
+                }
             }
 
-            var carriers = Carriers(i);
-            string? reason = null;
-            foreach (var m in carriers)
+            if (transientDocuments > 0)
             {
-                // A message keeps its first reason: during an outage thousands of documents fail, few messages.
-                failures[m] = FailureClassification.Merge(failures[m], kind);
-                reasons[m] ??= reason ??= $"{items[i].Index}/{items[i].Id} not stored ({outcome.Status}, HTTP {outcome.HttpStatus}{(outcome.ErrorType is null ? string.Empty : " " + outcome.ErrorType)}): {outcome.Reason}";
+                var first = result.Outcomes[firstTransient];
+                LogNotStoredTransient(logger, transientDocuments, items[firstTransient].Index, items[firstTransient].Id, first.HttpStatus, first.Reason ?? "none");
             }
 
-            if (kind == FailureKind.Permanent)
+            var held = await HoldAsync(records, failures, reasons, context, cancellationToken);
+            var response = new SQSBatchResponse();
+            for (var m = 0; m < records.Count; m++)
             {
-                LogNotStored(logger, items[i].Index, items[i].Id, outcome.Status.ToString(), outcome.HttpStatus, outcome.ErrorType ?? "none", outcome.Reason ?? "none", string.Join(",", carriers.Select(m => records[m].MessageId)));
+                if (failures[m] is not null && !held.Messages[m])
+                {
+                    response.BatchItemFailures.Add(new SQSBatchResponse.BatchItemFailure { ItemIdentifier = records[m].MessageId });
+                }
             }
-            else
+
+            new EmfMetrics(context.FunctionName, time)
+                .Property("requestId", context.AwsRequestId)
+                .Count("MessagesReceived", records.Count)
+                .Count("MessagesFailed", response.BatchItemFailures.Count)
+                .Count("EventsReceived", eventsReceived)
+                .Count("DocumentsIndexed", result.StoredCount)
+                .Count("DocumentsFailed", result.FailedCount)
+                .Count("Retries", result.Retries)
+                .Count(WarningMetric.MetricName, warnings)
+                .Count("MessagesRequeued", held.Requeued)
+                .Count("MessagesPastHoldWindow", held.PastHoldWindow)
+                .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
+                .WriteTo(metricLines);
+            metricLines.Write("\n"u8);
+            // A batch stored whole is told by the EMF record above; its summary line would be a second write to stdout and
+            // a second log event per invocation, so it is Debug. One with anything not stored, held or failed stays Information.
+            var summaryLevel = result.FailedCount == 0 && held.Requeued == 0 && response.BatchItemFailures.Count == 0 ? LogLevel.Debug : LogLevel.Information;
+            LogBatch(logger, summaryLevel, records.Count, eventsReceived, result.StoredCount, result.FailedCount, held.Requeued, response.BatchItemFailures.Count);
+            return response;
+        }
+        finally
+        {
+            // Also when holding failed the invocation: the Warning events just stored would not count on a retry.
+            if (metricLines.WrittenCount > 0)
             {
-                // During an outage every document fails the same way: one line for all of them, not thousands.
-                transientDocuments++;
-                firstTransient = firstTransient < 0 ? i : firstTransient;
+                metricsOutput.WriteLine(metricLines.WrittenSpan[..^1]);
             }
         }
-
-        if (transientDocuments > 0)
-        {
-            var first = result.Outcomes[firstTransient];
-            LogNotStoredTransient(logger, transientDocuments, items[firstTransient].Index, items[firstTransient].Id, first.HttpStatus, first.Reason ?? "none");
-        }
-
-        var held = await HoldAsync(records, failures, reasons, context, cancellationToken);
-        var response = new SQSBatchResponse();
-        for (var m = 0; m < records.Count; m++)
-        {
-            if (failures[m] is not null && !held.Messages[m])
-            {
-                response.BatchItemFailures.Add(new SQSBatchResponse.BatchItemFailure { ItemIdentifier = records[m].MessageId });
-            }
-        }
-
-        new EmfMetrics(context.FunctionName, time)
-            .Property("requestId", context.AwsRequestId)
-            .Count("MessagesReceived", records.Count)
-            .Count("MessagesFailed", response.BatchItemFailures.Count)
-            .Count("EventsReceived", eventsReceived)
-            .Count("DocumentsIndexed", result.StoredCount)
-            .Count("DocumentsFailed", result.FailedCount)
-            .Count("Retries", result.Retries)
-            .Count(WarningMetric.MetricName, warnings)
-            .Count("MessagesRequeued", held.Requeued)
-            .Count("MessagesPastHoldWindow", held.PastHoldWindow)
-            .Milliseconds("BulkMilliseconds", bulkElapsed.TotalMilliseconds)
-            .WriteTo(metricsOutput);
-        LogBatch(logger, records.Count, eventsReceived, result.StoredCount, result.FailedCount, held.Requeued, response.BatchItemFailures.Count);
-        return response;
     }
 
     private static void Fail(FailureKind?[] failures, string?[] reasons, int message, FailureKind kind, string reason)
@@ -298,8 +318,8 @@ public sealed partial class SqsBatchHandler(
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Document {Index}/{Id} not stored ({Outcome}, HTTP {HttpStatus}, {ErrorType}): {Reason}; failing messages {MessageIds}")]
     private static partial void LogNotStored(ILogger logger, string index, string id, string outcome, int httpStatus, string errorType, string reason, string messageIds);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {Requeued} messages held (re-queued), {FailedMessages} messages reported as failed")]
-    private static partial void LogBatch(ILogger logger, int messages, int events, int stored, int failed, int requeued, int failedMessages);
+    [LoggerMessage(EventId = 403, Message = "Batch of {Messages} messages, {Events} events: {Stored} documents stored, {Failed} not stored, {Requeued} messages held (re-queued), {FailedMessages} messages reported as failed")]
+    private static partial void LogBatch(ILogger logger, LogLevel level, int messages, int events, int stored, int failed, int requeued, int failedMessages);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "{Count} documents not stored for transient reasons; first {Index}/{Id} (HTTP {HttpStatus}): {Reason}")]
     private static partial void LogNotStoredTransient(ILogger logger, int count, string index, string id, int httpStatus, string reason);

@@ -4,6 +4,7 @@ using Functions.Core.Events.Sqs;
 using Functions.Core.Logging;
 using Functions.Core.OpenSearch;
 using IndexerFunction.Documents;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
 using TestSupport.Lambda;
@@ -179,6 +180,61 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_BatchStoredWhole_WritesNoSummaryLineAtInformation()
+    {
+        var (handler, stdout) = WithLogOnStdout();
+
+        await handler.HandleAsync(Batch(Envelope("prod", Event("s1", 1))), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
+
+        var lines = Lines(stdout);
+        Assert.Single(lines);
+        Assert.True(lines[0].RootElement.TryGetProperty("_aws", out _));
+    }
+
+    [Fact]
+    public async Task HandleAsync_BatchWithAFailedMessage_WritesTheSummaryLineAtInformation()
+    {
+        var (handler, stdout) = WithLogOnStdout();
+
+        await handler.HandleAsync(Batch(Envelope("prod", Event("s2", 1)), "not json"), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
+
+        var summary = Lines(stdout).Single(l => l.RootElement.TryGetProperty("eventId", out var id) && id.GetInt32() == 403);
+        Assert.Contains("1 messages reported as failed", summary.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_WarningEventStored_WritesItsRecordAndTheTotalsAsLinesOfOneWrite()
+    {
+        var stdout = new CountingStream();
+        var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
+        var handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(stdout), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        var warning = Event("w1", 1).Replace("\"type\":\"Normal\"", "\"type\":\"Warning\"", StringComparison.Ordinal);
+
+        await handler.HandleAsync(Batch(Envelope("prod", warning)), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
+
+        var lines = Lines(stdout);
+        Assert.Equal(2, lines.Count);
+        Assert.Equal("prod", lines[0].RootElement.GetProperty("ClusterName").GetString());
+        Assert.Equal(1, lines[0].RootElement.GetProperty("WarningEvents").GetInt32());
+        Assert.Equal(1, lines[1].RootElement.GetProperty("WarningEvents").GetInt32());
+        Assert.Equal(1, lines[1].RootElement.GetProperty("DocumentsIndexed").GetInt32());
+        Assert.Equal(1, stdout.Writes);
+    }
+
+    // Logs and metrics on one stream at the level Lambda defaults to, as stdout carries them.
+    private (SqsBatchHandler Handler, MemoryStream Stdout) WithLogOnStdout()
+    {
+        var stdout = new MemoryStream();
+        var output = new LineWriter(stdout);
+        var loggers = new JsonLoggerFactory(new JsonLoggerProvider(output, LogLevel.Information, TimeProvider.System));
+        var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
+        return (new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", output, TimeProvider.System, new Logger<SqsBatchHandler>(loggers)), stdout);
+    }
+
+    private static List<JsonDocument> Lines(MemoryStream stream) =>
+        Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l)).ToList();
+
+    [Fact]
     public async Task HandleAsync_PayloadBytes_AnswersWithBatchItemFailuresJson()
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(Batch("oops"));
@@ -198,5 +254,28 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
 
         Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
         Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes++;
+            base.Write(buffer);
+        }
+
+        public override void WriteByte(byte value)
+        {
+            Writes++;
+            base.WriteByte(value);
+        }
     }
 }

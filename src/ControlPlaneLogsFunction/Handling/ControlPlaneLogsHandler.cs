@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -41,6 +42,10 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     private readonly LineWriter _metrics;
     private readonly ILogger _logger;
     private readonly OutageHold? _hold;
+
+    // The invocation's EMF records, one per line, written to stdout with one call (see WriteMetrics). Reused: Lambda
+    // hands the process one invocation at a time.
+    private readonly ArrayBufferWriter<byte> _metricLines = new(1024);
 
     /// <summary>Creates the handler.</summary>
     /// <param name="builder">Builds the documents.</param>
@@ -384,6 +389,11 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
 
     private void WriteMetrics(string functionName, Counts counts)
     {
+        // All records in one write, each on its own line (Lambda makes each line a CloudWatch Logs event, so EMF
+        // reads them as separate records): stdout is unbuffered, and a write per record was a system call and a
+        // wake-up of Lambda's log collector per record, twice per delivery of one stream.
+        var lines = _metricLines;
+        lines.ResetWrittenCount();
         new EmfMetrics(functionName, _time)
             .Count("LogLines", counts.Lines)
             .Count("DocumentsIndexed", counts.Indexed)
@@ -392,28 +402,32 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
             .Count("PlainFallbacks", counts.PlainFallbacks)
             .Count("Retries", counts.Retries)
             .Count("InvalidPayloads", counts.InvalidPayloads)
-            .WriteTo(_metrics);
+            .WriteTo(lines);
         if (counts.FailureQueue is { } queue)
         {
             // Only invocations from the on-failure queue report these: deliveries that failed Lambda's attempts.
+            lines.Write("\n"u8);
             new EmfMetrics(functionName, _time)
                 .Count("FailureQueueRecords", queue.Records)
                 .Count("MessagesRequeued", queue.Requeued)
                 .Count("MessagesPastHoldWindow", queue.PastHoldWindow)
                 .Count("MessagesFailed", queue.Failed)
-                .WriteTo(_metrics);
+                .WriteTo(lines);
         }
 
         foreach (var type in LogStreamClassifier.All)
         {
             if (counts.PerType[(int)type] > 0)
             {
+                lines.Write("\n"u8);
                 new EmfMetrics(functionName, _time)
                     .Dimension("LogType", LogStreamClassifier.Name(type))
                     .Count("Documents", counts.PerType[(int)type])
-                    .WriteTo(_metrics);
+                    .WriteTo(lines);
             }
         }
+
+        _metrics.WriteLine(lines);
     }
 
     private static string Describe(BulkItemOutcome outcome) =>

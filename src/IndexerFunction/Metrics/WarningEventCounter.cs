@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
 using Functions.Core.Contract;
-using Functions.Core.Logging;
 using Functions.Core.Metrics;
 using Functions.Core.OpenSearch;
 
@@ -65,9 +65,10 @@ public sealed class WarningEventCounter
         _tags[item] = tag;
     }
 
-    /// <summary>Counts the documents whose write was new and writes one EMF record per (cluster, reason) seen.</summary>
+    /// <summary>Counts the documents whose write was new and appends one EMF record per (cluster, reason) seen, each
+    /// followed by a newline, to <paramref name="lines"/> (the handler writes them with its own record).</summary>
     /// <returns>The Warning events counted.</returns>
-    public int Report(IReadOnlyList<BulkItemOutcome> outcomes, TimeProvider time, LineWriter output)
+    public int Report(IReadOnlyList<BulkItemOutcome> outcomes, TimeProvider time, ArrayBufferWriter<byte> lines)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
         var total = 0;
@@ -86,7 +87,8 @@ public sealed class WarningEventCounter
             {
                 EmfMetrics.ForDimensions(time, (WarningMetric.ClusterDimension, _keys[k].Cluster), (WarningMetric.ReasonDimension, _keys[k].Reason))
                     .Count(WarningMetric.MetricName, _counts[k])
-                    .WriteTo(output);
+                    .WriteTo(lines);
+                lines.Write("\n"u8);
             }
         }
 

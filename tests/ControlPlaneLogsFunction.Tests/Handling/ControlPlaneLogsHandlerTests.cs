@@ -159,6 +159,18 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
         Assert.Equal(4, (int)perType["Documents"]!);
     }
 
+    [Fact]
+    public async Task HandleAsync_DeliveryOfOneStream_WritesTotalsAndLogTypeRecordsAsLinesOfOneWrite()
+    {
+        await InvokeAsync(MixedEvent(ControlPlaneLines.AuthenticatorStream, [.. ControlPlaneLines.AuthenticatorLines]));
+
+        var records = _metrics.Records();
+        Assert.Equal(2, records.Count);
+        Assert.Equal(3, (int)records.Single(r => r["LogType"] is null)["LogLines"]!);
+        Assert.Equal(3, (int)records.Single(r => (string?)r["LogType"] == "authenticator")["Documents"]!);
+        Assert.Equal(1, _metrics.Writes);
+    }
+
     public static TheoryData<string, byte[], string> BadInputs() => new()
     {
         { "not JSON", Encoding.UTF8.GetBytes("hello"), "not a CloudWatch Logs subscription event" },

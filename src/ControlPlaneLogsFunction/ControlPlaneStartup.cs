@@ -19,7 +19,7 @@ public static class ControlPlaneStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = ControlPlaneSettings.Load(startup.Environment);
-        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Shared, startup, [Template(settings.IndexPrefix)], cancellationToken);
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Shared, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.IndexPrefix)], cancellationToken);
         return new ControlPlaneLogsHandler(
             new ControlPlaneDocumentBuilder(settings.IndexPrefix, settings.Shared.ClusterName),
             writer,

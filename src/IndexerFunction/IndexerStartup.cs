@@ -21,7 +21,7 @@ public static class IndexerStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = IndexerSettings.Load(startup.Environment);
-        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function, startup, [Template(settings.EventsIndex)], cancellationToken);
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.EventsIndex)], cancellationToken);
         return new SqsBatchHandler(
             writer,
             new EventDocumentBuilder(settings.EventsIndex),

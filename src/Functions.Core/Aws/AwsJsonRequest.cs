@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using Amazon.Runtime;
-using Functions.Core.OpenSearch;
 
 namespace Functions.Core.Aws;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Amazon.Runtime;
 using Functions.Core.Configuration;
-using Functions.Core.OpenSearch;
 
 namespace Functions.Core.Aws;
 

@@ -1,7 +1,6 @@
 using Functions.Core.Aws;
 using Functions.Core.Configuration;
 using Functions.Core.Credentials;
-using Functions.Core.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Core.OpenSearch;
@@ -14,22 +13,30 @@ namespace Functions.Core.OpenSearch;
 public static class OpenSearchWriterFactory
 {
     /// <summary>Creates the writer.</summary>
-    public static async Task<OpenSearchBulkWriter> CreateAsync(FunctionSettings settings, FunctionStartup startup, IReadOnlyList<IndexTemplate> templates, CancellationToken cancellationToken)
+    /// <param name="settings">The function's settings: authentication, SSM prefix, credentials lifetime, bulk size.</param>
+    /// <param name="environment">Where the AWS endpoint and region variables are read.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggerFactory">Loggers for the credentials source and the writer.</param>
+    /// <param name="templates">The index templates to install before the first write.</param>
+    /// <param name="cancellationToken">Cancels the first credentials read.</param>
+    public static async Task<OpenSearchBulkWriter> CreateAsync(FunctionSettings settings, IEnvironmentVariables environment, TimeProvider time, ILoggerFactory loggerFactory, IReadOnlyList<IndexTemplate> templates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(startup);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         var awsCredentials = new DefaultChainCredentials();
         IRequestAuthenticator authenticator = settings.Auth == OpenSearchAuth.SigV4
-            ? new SigV4RequestAuthenticator(awsCredentials, settings.SigningService, settings.Region, startup.Time)
+            ? new SigV4RequestAuthenticator(awsCredentials, settings.SigningService, settings.Region, time)
             : BasicRequestAuthenticator.Instance;
 
         // AWS_REGION and AWS_ENDPOINT_URL(_SSM) as the SDKs read them; the latter is how tests point it at moto.
         var credentials = new SsmCredentialsSource(
-            AwsJsonClient.Create(AwsService.Ssm, startup.Environment, awsCredentials, startup.Time),
+            AwsJsonClient.Create(AwsService.Ssm, environment, awsCredentials, time),
             settings.SsmParameterPrefix,
             settings.CredentialsTtl,
-            startup.Time,
-            new Logger<SsmCredentialsSource>(startup.LoggerFactory),
+            time,
+            new Logger<SsmCredentialsSource>(loggerFactory),
             readLogin: authenticator.NeedsLogin);
         await credentials.GetAsync(cancellationToken);
 
@@ -37,7 +44,7 @@ public static class OpenSearchWriterFactory
             OpenSearchHttp.CreateClient(),
             credentials,
             new BulkWriterOptions { MaxBytes = settings.BulkMaxBytes, Templates = templates, Authenticator = authenticator },
-            startup.Time,
-            new Logger<OpenSearchBulkWriter>(startup.LoggerFactory));
+            time,
+            new Logger<OpenSearchBulkWriter>(loggerFactory));
     }
 }

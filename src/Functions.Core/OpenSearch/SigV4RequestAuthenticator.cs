@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Functions.Core.Aws;
 using Functions.Core.Credentials;
 
 namespace Functions.Core.OpenSearch;

@@ -1,4 +1,4 @@
-namespace Functions.Core.OpenSearch;
+namespace Functions.Core.Aws;
 
 /// <summary>What SigV4 signs.</summary>
 public sealed record SigV4Request

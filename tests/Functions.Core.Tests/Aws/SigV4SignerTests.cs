@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
+using Functions.Core.Aws;
 using Functions.Core.Credentials;
 using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Functions.Core.Tests.OpenSearch;
+namespace Functions.Core.Tests.Aws;
 
 public sealed class SigV4SignerTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Functions.Core.OpenSearch;
+namespace Functions.Core.Aws;
 
 /// <summary>
 /// AWS Signature Version 4 (AWS4-HMAC-SHA256), the pure computation: canonical request, string to sign,

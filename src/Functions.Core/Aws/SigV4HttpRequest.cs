@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace Functions.Core.OpenSearch;
+namespace Functions.Core.Aws;
 
 /// <summary>
 /// Signs an <see cref="HttpRequestMessage"/> in place with <see cref="SigV4Signer"/>: the headers every

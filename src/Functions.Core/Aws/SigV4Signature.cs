@@ -1,4 +1,4 @@
-namespace Functions.Core.OpenSearch;
+namespace Functions.Core.Aws;
 
 /// <summary>The result of signing, with the intermediate strings that make a mismatch diagnosable.</summary>
 /// <param name="CanonicalRequest">The canonical request.</param>

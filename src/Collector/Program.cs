@@ -5,7 +5,7 @@ using Amazon.SecurityToken;
 using Collector.Hosting;
 using Collector.Sending;
 using Collector.Settings;
-using Functions.Core.Logging;
+using Shared.Logging;
 using k8s;
 using Microsoft.Extensions.Logging;
 

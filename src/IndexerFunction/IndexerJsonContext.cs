@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
 
 namespace IndexerFunction;
 

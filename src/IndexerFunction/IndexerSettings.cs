@@ -1,5 +1,6 @@
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
 using IndexerFunction.Metrics;
+using Functions.Runtime.Settings;
 
 namespace IndexerFunction;
 

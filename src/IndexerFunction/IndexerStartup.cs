@@ -1,6 +1,6 @@
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
-using Functions.Core.Runtime;
+using Shared.OpenSearch;
+using Functions.Runtime.Redelivery;
+using Functions.Runtime;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +21,7 @@ public static class IndexerStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = IndexerSettings.Load(startup.Environment);
-        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.EventsIndex)], cancellationToken);
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function.OpenSearch, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.EventsIndex)], cancellationToken);
         return new SqsBatchHandler(
             writer,
             new EventDocumentBuilder(settings.EventsIndex),

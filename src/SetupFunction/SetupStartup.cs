@@ -1,6 +1,6 @@
 using Amazon.Runtime;
-using Functions.Core.Aws;
-using Functions.Core.Runtime;
+using Shared.Aws;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging;
 using SetupFunction.CustomResources;
 using SetupFunction.Handling;

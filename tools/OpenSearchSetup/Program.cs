@@ -1,9 +1,9 @@
 using Amazon.Runtime;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch.Credentials;
+using Shared.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenSearchSetup.Settings;
 

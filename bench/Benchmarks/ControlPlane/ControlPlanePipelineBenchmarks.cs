@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
-using Functions.Core.Logging;
-using Functions.Core.Runtime;
+using Shared.Logging;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Benchmarks.ControlPlane;

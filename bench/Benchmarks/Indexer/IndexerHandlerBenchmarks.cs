@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Functions.Core.Credentials;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch.Credentials;
+using Shared.Logging;
+using Shared.OpenSearch;
 using IndexerFunction;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -299,7 +299,7 @@ public sealed partial class PipelineSettings
         var vpc = VpcFrom(reader);
 
         var warningReasons = WarningReasonsFrom(reader.String(Keys.WarningReasons));
-        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Functions.Core.Contract.WarningMetric.DefaultReasons);
+        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Shared.Contract.WarningMetric.DefaultReasons);
 
         var stackName = reader.String(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
@@ -412,7 +412,7 @@ public sealed partial class PipelineSettings
 
         // The function reads WARNING_METRIC_REASONS with the same rule: a list it would refuse is refused here,
         // before a deploy whose indexer could not start.
-        var reasons = Functions.Core.Contract.WarningMetric.ParseReasons(value, out var problem);
+        var reasons = Shared.Contract.WarningMetric.ParseReasons(value, out var problem);
         return problem is null ? reasons : throw new SettingsException(Keys.WarningReasons, problem);
     }
 
@@ -428,7 +428,7 @@ public sealed partial class PipelineSettings
                 throw new SettingsException(Keys.WarningAlarms, $"'{entry}' is not Reason=threshold (a reason and a whole number of events per 5 minutes, e.g. FailedScheduling=10).");
             }
 
-            if (reason != Functions.Core.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
+            if (reason != Shared.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
             {
                 throw new SettingsException(Keys.WarningAlarms, $"'{reason}' is not one of the reasons the WarningEvents metric names, so its alarm could never fire: add it to {Keys.WarningReasons} (the reasons now: {string.Join(",", reasons)}), or alarm on Other.");
             }

@@ -4,7 +4,7 @@ using Collector.Observability;
 using Collector.Packing;
 using Collector.Resilience;
 using Collector.Settings;
-using Functions.Core.Queue;
+using Shared.Contract.Queue;
 using Microsoft.Extensions.Logging;
 
 namespace Collector.Sending;

@@ -1,4 +1,4 @@
-using Functions.Core.Queue;
+using Shared.Contract.Queue;
 
 namespace Collector.Settings;
 

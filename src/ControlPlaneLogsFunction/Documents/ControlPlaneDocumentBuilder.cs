@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ControlPlaneLogsFunction.Parsing;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Shared.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Documents;
 

@@ -1,4 +1,5 @@
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
+using Functions.Runtime.Settings;
 
 namespace ControlPlaneLogsFunction.Settings;
 

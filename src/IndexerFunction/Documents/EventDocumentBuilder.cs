@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
 
 namespace IndexerFunction.Documents;
 

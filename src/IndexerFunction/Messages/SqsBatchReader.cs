@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Functions.Core.Queue;
-using Functions.Core.Redelivery;
+using Shared.Contract.Queue;
+using Functions.Runtime.Redelivery;
 
 namespace IndexerFunction.Messages;
 
 /// <summary>
 /// Reads an SQS event payload in one forward pass, unescaping each body straight into one reused UTF-8
-/// buffer. Deserializing to <see cref="Functions.Core.Events.Sqs.SQSEvent"/> would make every body a
+/// buffer. Deserializing to <see cref="Functions.Runtime.Events.Sqs.SQSEvent"/> would make every body a
 /// UTF-16 string (a 64 KiB message becomes a 128 KiB large-object allocation) only to encode it back;
 /// at 1,000 events per invocation that garbage cost more than the indexing. The bodies, nearly all of
 /// the payload, are not even tokenized by the reader: <see cref="JsonStringUnescaper"/> finds each one's

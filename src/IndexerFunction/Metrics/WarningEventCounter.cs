@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Functions.Core.Contract;
-using Functions.Core.Logging;
-using Functions.Core.Metrics;
-using Functions.Core.OpenSearch;
+using Shared.Contract;
+using Shared.Logging;
+using Functions.Runtime.Metrics;
+using Shared.OpenSearch;
 
 namespace IndexerFunction.Metrics;
 

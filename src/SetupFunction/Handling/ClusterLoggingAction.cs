@@ -1,4 +1,4 @@
-using Functions.Core.Aws;
+using Shared.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace SetupFunction.Handling;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Functions.Core.Aws;
+using Shared.Aws;
 using Microsoft.Extensions.Logging;
 using SetupFunction.Serialization;
 

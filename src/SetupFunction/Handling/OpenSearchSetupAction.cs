@@ -2,10 +2,10 @@ using Amazon.Runtime;
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch.Credentials;
+using Shared.OpenSearch;
 using Microsoft.Extensions.Logging;
 using SetupFunction.Settings;
 

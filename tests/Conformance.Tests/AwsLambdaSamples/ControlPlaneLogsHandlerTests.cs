@@ -1,8 +1,8 @@
 using ControlPlaneLogsFunction;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Shared.Logging;
+using Shared.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;

@@ -1,6 +1,6 @@
 using System.Text;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Shared.Logging;
+using Shared.OpenSearch;
 using IndexerFunction;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;

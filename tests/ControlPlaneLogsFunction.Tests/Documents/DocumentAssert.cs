@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlaneLogsFunction.Documents;
 using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
+using Functions.Runtime.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Documents;
 

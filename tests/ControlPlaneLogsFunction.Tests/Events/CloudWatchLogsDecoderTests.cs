@@ -1,6 +1,6 @@
 using System.Text;
 using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
+using Functions.Runtime.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Events;
 

@@ -4,9 +4,9 @@ using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
 using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.Failures;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Shared.OpenSearch.Failures;
+using Shared.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.OpenSearch;
 

@@ -5,10 +5,10 @@ using Amazon.SQS.Model;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
-using Functions.Core.Aws;
-using Functions.Core.Events.Sqs;
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
+using Shared.Aws;
+using Functions.Runtime.Events.Sqs;
+using Shared.OpenSearch;
+using Functions.Runtime.Redelivery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TestSupport.CloudWatchLogs;
@@ -195,7 +195,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<ControlPlaneIndexingException>(() => Handler().HandleAsync(Delivery(ControlPlaneLines.SchedulerStream, 1), new TestContext(TimeSpan.FromSeconds(20)), CancellationToken.None));
 
-        Assert.Equal(Functions.Core.Failures.FailureKind.Transient, error.Kind);
+        Assert.Equal(Shared.OpenSearch.Failures.FailureKind.Transient, error.Kind);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Functions.Core.Configuration;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Shared.Contract.Settings;
+using Functions.Runtime.Events.Sqs;
+using Shared.Logging;
+using Shared.OpenSearch;
 using IndexerFunction.Documents;
 using IndexerFunction.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;

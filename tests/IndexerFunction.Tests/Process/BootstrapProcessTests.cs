@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Amazon.SQS.Model;
-using Functions.Core.Aws;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
+using Shared.Aws;
+using Functions.Runtime.Events.Sqs;
+using Shared.Logging;
+using Shared.OpenSearch;
+using Functions.Runtime.Redelivery;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using Functions.Core.Runtime;
+using Functions.Runtime.Events.Sqs;
+using Shared.Logging;
+using Shared.OpenSearch;
+using Functions.Runtime;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
 using SetupFunction.CustomResources;
 using TestSupport.Lambda;
 using TestSupport.Moto;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Functions.Core.Configuration;
-using Functions.Core.Logging;
-using Functions.Core.Runtime;
+using Shared.Contract.Settings;
+using Shared.Logging;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SetupFunction.Tests.Doubles;

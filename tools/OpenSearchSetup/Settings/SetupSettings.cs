@@ -1,7 +1,7 @@
 using System.Globalization;
 using DomainSetup.Assets;
 using DomainSetup.Setup;
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
 
 namespace OpenSearchSetup.Settings;
 

@@ -4,10 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch.Credentials;
+using Shared.OpenSearch;
 using OpenSearchSetup.Settings;
 
 namespace OpenSearchSetup.Verify;

@@ -1,3 +1,5 @@
+using Shared.Aws;
+
 namespace Shared.OpenSearch;
 
 /// <summary>How the bulk writer sizes requests and retries.</summary>
@@ -6,11 +8,8 @@ public sealed record BulkWriterOptions
     /// <summary>Largest request body in bytes (BULK_MAX_BYTES). A single larger document is sent alone.</summary>
     public int MaxBytes { get; init; } = 5 * 1024 * 1024;
 
-    /// <summary>First retry delay; doubles each round up to <see cref="MaxDelay"/>, with jitter.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>Cap on one retry delay.</summary>
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(8);
+    /// <summary>The retry delay: 200 ms for the first round, doubling up to 8 s, with jitter.</summary>
+    public Backoff RetryBackoff { get; init; } = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(8));
 
     /// <summary>Most retry rounds per write, whatever the deadline.</summary>
     public int MaxRetryRounds { get; init; } = 20;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Shared.Aws;
 using Shared.OpenSearch.Credentials;
 using Shared.OpenSearch.Failures;
 using Microsoft.Extensions.Logging;
@@ -138,7 +139,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                     return;
                 }
 
-                var delay = Backoff(round);
+                var delay = writer._options.RetryBackoff.Delay(round);
                 if (round + 1 >= writer._options.MaxRetryRounds || writer._time.GetUtcNow() + delay >= stopBy)
                 {
                     // Not enough time to try again: these stay not stored, with the last reason, and the
@@ -345,7 +346,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                     else
                     {
                         // A busy or restarting domain: the same backoff as a bulk request, within the deadline.
-                        var delay = Backoff(round);
+                        var delay = writer._options.RetryBackoff.Delay(round);
                         if (IsUnavailable(answer) || round + 1 >= writer._options.MaxRetryRounds || writer._time.GetUtcNow() + delay >= stopBy)
                         {
                             break;
@@ -451,15 +452,6 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
                 // costs only time and the reason (certificate name, chain) reaches the caller either way.
                 return new Answer(AnswerKind.Transient, 0, $"cannot reach {_credentials!.Endpoint.Host}: {ex.Message}{(ex.InnerException is null ? string.Empty : " (" + ex.InnerException.Message + ")")}", ReadOnlyMemory<byte>.Empty);
             }
-        }
-
-        private TimeSpan Backoff(int round)
-        {
-            // Equal jitter: half the capped exponential delay, plus a random part of the other half, so
-            // concurrent functions that failed together do not return together.
-            var options = writer._options;
-            var capped = Math.Min(options.MaxDelay.TotalMilliseconds, options.BaseDelay.TotalMilliseconds * Math.Pow(2, round));
-            return TimeSpan.FromMilliseconds((capped / 2) + (Random.Shared.NextDouble() * capped / 2));
         }
 
         private static string Describe(int status, ReadOnlyMemory<byte> body)

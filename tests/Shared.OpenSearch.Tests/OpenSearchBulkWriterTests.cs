@@ -31,8 +31,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
         new BulkWriterOptions
         {
             MaxBytes = maxBytes,
-            BaseDelay = TimeSpan.FromMilliseconds(5),
-            MaxDelay = TimeSpan.FromMilliseconds(40),
+            RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(40)),
             DeadlineMargin = TimeSpan.FromMilliseconds(200),
             Templates = templates ?? [],
             UnavailableAfterRefusals = unavailableAfter,

@@ -32,7 +32,7 @@ public sealed class SigV4WriterTests : IAsyncLifetime
         new DoubleCredentialsSource(_domain),
         new BulkWriterOptions
         {
-            BaseDelay = TimeSpan.FromMilliseconds(5),
+            RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(8)),
             DeadlineMargin = TimeSpan.FromMilliseconds(200),
             Authenticator = new SigV4RequestAuthenticator(credentials, service, "eu-west-1", TimeProvider.System),
             Templates = [IndexTemplate.ForPrefix("logs", """{"index_patterns":["x"]}"""u8, "logs")],

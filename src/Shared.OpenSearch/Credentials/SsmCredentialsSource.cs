@@ -22,6 +22,9 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
     /// <summary>How many times a read that failed on SSM's side or on the network is tried again (the SDKs' standard mode tries 3 times in all).</summary>
     public const int MaxTransientRetries = 2;
 
+    /// <summary>The delay between reads: 100 ms for the first retry, doubling up to 2 s, with jitter.</summary>
+    public static Backoff RetryBackoff { get; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+
     private readonly AwsJsonClient _ssm;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
@@ -135,7 +138,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
                 // SSM's GetParameters quota is shared by the whole account; a cold start of many concurrent
                 // environments can exceed it. A 5xx or a broken connection is usually gone a moment later.
                 // Back off and try again rather than fail init.
-                var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 100 * Math.Pow(2, attempt)) * (0.5 + (Random.Shared.NextDouble() / 2)));
+                var delay = RetryBackoff.Delay(attempt);
                 if (throttled)
                 {
                     LogThrottled(_logger, attempt + 1, delay.TotalMilliseconds);

@@ -54,7 +54,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
         new OpenSearchBulkWriter(
             OpenSearchHttp.CreateClient(),
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance),
         new ControlPlaneOptions(),

@@ -40,7 +40,7 @@ public sealed class WarningEventMetricsTests : IAsyncLifetime
         var writer = new OpenSearchBulkWriter(
             _http,
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         return new SqsBatchHandler(writer, new EventDocumentBuilder(settings.EventsIndex), settings.Function.ClusterName, new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance)

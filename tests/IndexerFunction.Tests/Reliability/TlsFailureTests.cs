@@ -94,7 +94,7 @@ public sealed class TlsFailureTests : IAsyncLifetime
     private OpenSearchBulkWriter Writer(HttpClient http) => new(
         http,
         new FixedCredentials(new OpenSearchCredentials(new Uri($"https://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/"), "admin", "Admin-Passw0rd!")),
-        new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+        new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
         TimeProvider.System,
         NullLogger<OpenSearchBulkWriter>.Instance);
 

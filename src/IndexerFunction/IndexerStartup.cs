@@ -3,6 +3,8 @@ using Functions.Runtime.Redelivery;
 using Functions.Runtime;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging;
+using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 
 namespace IndexerFunction;
 

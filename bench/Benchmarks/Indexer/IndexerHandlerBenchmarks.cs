@@ -6,6 +6,7 @@ using IndexerFunction;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.Lambda;
+using IndexerFunction.Handling;
 
 namespace Benchmarks.Indexer;
 

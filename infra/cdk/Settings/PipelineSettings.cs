@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Shared.Contract.Indices;
+using Shared.Contract.Settings;
 
 namespace Infra.Settings;
 
@@ -195,10 +197,10 @@ public sealed partial class PipelineSettings
             throw new SettingsException(Keys.ClusterName, $"'{clusterName}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100, starting with a letter or digit).");
         }
 
-        var prefix = reader.String(Keys.SsmParameterPrefix) ?? $"/eksworkshop/{clusterName}/opensearch";
-        if (!prefix.StartsWith('/') || prefix.EndsWith('/') || prefix.Contains("//", StringComparison.Ordinal))
+        var prefix = reader.String(Keys.SsmParameterPrefix) ?? OpenSearchParameterPrefix.DefaultFor(clusterName);
+        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
-            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' must start with '/', not end with '/', and have no empty segment.");
+            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
         var architectureName = reader.String(Keys.Architecture) ?? TargetArchitecture.X86_64.Name;
@@ -316,8 +318,8 @@ public sealed partial class PipelineSettings
             AlarmEmail = email,
             Architecture = architecture,
             PrebuiltFunctionsDir = reader.String(Keys.PrebuiltFunctionsDir),
-            EventsIndex = reader.String(Keys.EventsIndex) ?? "eks-kubernetes-events",
-            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? "eks-control-plane-logs",
+            EventsIndex = reader.String(Keys.EventsIndex) ?? IndexPrefixes.KubernetesEvents,
+            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? IndexPrefixes.ControlPlaneLogs,
             BulkMaxBytes = bulkMaxBytes,
             CredentialsTtlSeconds = reader.Int(Keys.CredentialsTtlSeconds, 300, 0, 86_400),
             IndexerTimeoutSeconds = indexerTimeout,

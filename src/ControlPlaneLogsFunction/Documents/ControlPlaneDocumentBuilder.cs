@@ -6,6 +6,7 @@ using System.Text.Json;
 using ControlPlaneLogsFunction.Parsing;
 using Functions.Runtime.Events.CloudWatchLogs;
 using Shared.OpenSearch;
+using Shared.Contract.Indices;
 
 namespace ControlPlaneLogsFunction.Documents;
 
@@ -328,7 +329,7 @@ public sealed class ControlPlaneDocumentBuilder
         var day = eventTime.Ticks / TimeSpan.TicksPerDay;
         if (day != _indexDay)
         {
-            _index = _indexPrefix + "-" + eventTime.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture);
+            _index = DailyIndex.Name(_indexPrefix, DateOnly.FromDateTime(eventTime));
             _indexDay = day;
         }
 

@@ -23,7 +23,7 @@ namespace ControlPlaneLogsFunction.Handling;
 /// refused documents in their plain form. It is invoked two ways:
 /// <list type="bullet">
 /// <item>by CloudWatch Logs, asynchronously, with one delivery: it fails the invocation if anything is still not
-/// stored (SPEC 5: only a failed invocation gets retried), so Lambda retries it twice and then sends an invocation
+/// stored (docs/contract.md, "Packaging and invocation": only a failed invocation gets retried), so Lambda retries it twice and then sends an invocation
 /// record holding the delivery to the on-failure queue;</item>
 /// <item>by the event source mapping on that on-failure queue, with an SQS batch of those records: each record's
 /// <c>requestPayload</c> is handled as the delivery it is. One whose lines could not all be stored for transient
@@ -193,9 +193,9 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     private static RetryState RetryOf(SQSEvent.SQSMessage message)
     {
         string? Attribute(string name, string type) =>
-            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && a.DataType?.StartsWith(type, StringComparison.Ordinal) == true ? a.StringValue : null;
+            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && QueueContract.HasDataType(a.DataType, type) ? a.StringValue : null;
 
-        return RetryState.Read(Attribute(QueueContract.RetryGenerationAttribute, "Number"), Attribute(QueueContract.RetryFirstFailedAtAttribute, "String"));
+        return RetryState.Read(Attribute(QueueContract.RetryGenerationAttribute, QueueContract.NumberDataType), Attribute(QueueContract.RetryFirstFailedAtAttribute, QueueContract.StringDataType));
     }
 
     /// <summary>True when the payload is an SQS event (<c>{"Records":[...]}</c>) rather than a subscription delivery.</summary>

@@ -1,5 +1,6 @@
 using Shared.Contract.Settings;
 using Functions.Runtime.Settings;
+using Shared.Contract.Indices;
 
 namespace ControlPlaneLogsFunction.Settings;
 
@@ -7,7 +8,7 @@ namespace ControlPlaneLogsFunction.Settings;
 public sealed record ControlPlaneSettings
 {
     /// <summary>Default prefix of the control-plane indices.</summary>
-    public const string DefaultIndexPrefix = "eks-control-plane-logs";
+    public const string DefaultIndexPrefix = IndexPrefixes.ControlPlaneLogs;
 
     /// <summary>The settings both functions share.</summary>
     public required FunctionSettings Shared { get; init; }

@@ -26,7 +26,7 @@ public readonly record struct RetryState(int Generation, DateTimeOffset? FirstFa
     /// <summary>The attributes of the next copy: generation one more, the first failure kept (or now, for the first copy).</summary>
     public IReadOnlyList<SqsMessageAttribute> NextAttributes(DateTimeOffset now) =>
     [
-        new(QueueContract.RetryGenerationAttribute, "Number", (Generation + 1).ToString(CultureInfo.InvariantCulture)),
-        new(QueueContract.RetryFirstFailedAtAttribute, "String", (FirstFailedAt ?? now).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)),
+        new(QueueContract.RetryGenerationAttribute, QueueContract.NumberDataType, (Generation + 1).ToString(CultureInfo.InvariantCulture)),
+        new(QueueContract.RetryFirstFailedAtAttribute, QueueContract.StringDataType, (FirstFailedAt ?? now).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)),
     ];
 }

@@ -84,17 +84,17 @@ public sealed record FunctionSettings
             {
                 throw new ConfigurationException(
                     EnvironmentVariableNames.SsmParameterPrefix,
-                    $"{EnvironmentVariableNames.SsmParameterPrefix} is not set and {EnvironmentVariableNames.ClusterName} is empty, so the default prefix /eksworkshop/<cluster>/opensearch cannot be formed: set one of them.");
+                    $"{EnvironmentVariableNames.SsmParameterPrefix} is not set and {EnvironmentVariableNames.ClusterName} is empty, so the default prefix {OpenSearchParameterPrefix.DefaultTemplate} cannot be formed: set one of them.");
             }
 
-            prefix = $"/eksworkshop/{clusterName}/opensearch";
+            prefix = OpenSearchParameterPrefix.DefaultFor(clusterName);
         }
 
-        if (!prefix.StartsWith('/') || prefix.EndsWith('/'))
+        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
             throw new ConfigurationException(
                 EnvironmentVariableNames.SsmParameterPrefix,
-                $"{EnvironmentVariableNames.SsmParameterPrefix}='{prefix}' must start with '/' and not end with '/' (e.g. /eksworkshop/my-cluster/opensearch).");
+                $"{EnvironmentVariableNames.SsmParameterPrefix}='{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
         var auth = reader.GetString(EnvironmentVariableNames.OpenSearchAuth, "basic").ToLowerInvariant() switch

@@ -167,14 +167,14 @@ public sealed class SqsBatchReader
             switch (name)
             {
                 case 1:
-                    // Only a String attribute (or a custom String.* type) names the cluster.
-                    attributes.ClusterName = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    // Only a String attribute (or a custom String.* type) names the cluster: QueueContract.HasDataType.
+                    attributes.ClusterName = QueueContract.HasDataType(dataType, QueueContract.StringDataType) ? stringValue : null;
                     break;
                 case 2:
-                    attributes.Generation = dataType?.StartsWith("Number", StringComparison.Ordinal) == true ? stringValue : null;
+                    attributes.Generation = QueueContract.HasDataType(dataType, QueueContract.NumberDataType) ? stringValue : null;
                     break;
                 default:
-                    attributes.FirstFailedAt = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    attributes.FirstFailedAt = QueueContract.HasDataType(dataType, QueueContract.StringDataType) ? stringValue : null;
                     break;
             }
         }

@@ -24,6 +24,20 @@ public static class QueueContract
     /// </summary>
     public const string ClusterNameAttribute = "clusterName";
 
+    /// <summary>The SQS data type of string attributes (<see cref="ClusterNameAttribute"/>, <see cref="RetryFirstFailedAtAttribute"/>).</summary>
+    public const string StringDataType = "String";
+
+    /// <summary>The SQS data type of number attributes (<see cref="RetryGenerationAttribute"/>).</summary>
+    public const string NumberDataType = "Number";
+
+    /// <summary>
+    /// Whether an attribute of SQS data type <paramref name="dataType"/> is of <paramref name="type"/>: the type itself
+    /// or a custom type built on it (<c>String.cluster</c>). Only such an attribute is read: a <c>clusterName</c>
+    /// that is a Binary attribute names no cluster.
+    /// </summary>
+    public static bool HasDataType(string? dataType, string type) =>
+        dataType?.StartsWith(type, StringComparison.Ordinal) == true;
+
     /// <summary>
     /// SQS message attribute (Number) a function adds to a copy of a message it re-queued because the message
     /// could not be stored for a transient reason (docs/reliability.md, "The outage promise"): 1 for the first

@@ -156,7 +156,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
         {
             throw new ConfigurationException(
                 EnvironmentVariableNames.SsmParameterPrefix,
-                $"SSM parameter(s) not found: {string.Join(", ", missing)} (prefix '{Prefix}' from {EnvironmentVariableNames.SsmParameterPrefix} or /eksworkshop/<{EnvironmentVariableNames.ClusterName}>/opensearch). Create them: host as String, user and password as SecureString.");
+                $"SSM parameter(s) not found: {string.Join(", ", missing)} (prefix '{Prefix}' from {EnvironmentVariableNames.SsmParameterPrefix} or {OpenSearchParameterPrefix.DefaultTemplate}). Create them: host as String, user and password as SecureString.");
         }
 
         var values = response.Values;

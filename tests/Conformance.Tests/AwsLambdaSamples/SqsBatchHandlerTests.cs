@@ -6,6 +6,7 @@ using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using IndexerFunction.Handling;
 
 namespace Conformance.Tests.AwsLambdaSamples;
 

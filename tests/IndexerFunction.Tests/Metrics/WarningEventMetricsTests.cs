@@ -9,6 +9,8 @@ using IndexerFunction.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 

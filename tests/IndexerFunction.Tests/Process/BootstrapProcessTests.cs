@@ -7,6 +7,7 @@ using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
 using TestSupport.Processes;
+using IndexerFunction.Tests.Handling;
 
 namespace IndexerFunction.Tests.Process;
 

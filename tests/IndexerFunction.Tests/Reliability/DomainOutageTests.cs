@@ -12,6 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 
 namespace IndexerFunction.Tests.Reliability;
 

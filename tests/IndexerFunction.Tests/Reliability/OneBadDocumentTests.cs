@@ -7,6 +7,8 @@ using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TestSupport.OpenSearch;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 
 namespace IndexerFunction.Tests.Reliability;
 

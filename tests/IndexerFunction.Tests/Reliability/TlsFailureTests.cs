@@ -10,6 +10,8 @@ using Shared.OpenSearch;
 using IndexerFunction.Documents;
 using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport.Lambda;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 
 namespace IndexerFunction.Tests.Reliability;
 

@@ -1,14 +1,15 @@
 using Shared.Contract.Settings;
 using IndexerFunction.Metrics;
 using Functions.Runtime.Settings;
+using Shared.Contract.Indices;
 
-namespace IndexerFunction;
+namespace IndexerFunction.Settings;
 
 /// <summary>The IndexerFunction's settings: the shared ones plus the event index prefix.</summary>
 public sealed record IndexerSettings
 {
     /// <summary>Default prefix of the event indices.</summary>
-    public const string DefaultEventsIndex = "eks-kubernetes-events";
+    public const string DefaultEventsIndex = IndexPrefixes.KubernetesEvents;
 
     /// <summary>The settings both functions share.</summary>
     public required FunctionSettings Function { get; init; }

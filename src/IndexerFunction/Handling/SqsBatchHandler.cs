@@ -17,8 +17,9 @@ using IndexerFunction.Documents;
 using IndexerFunction.Messages;
 using IndexerFunction.Metrics;
 using Microsoft.Extensions.Logging;
+using IndexerFunction.Serialization;
 
-namespace IndexerFunction;
+namespace IndexerFunction.Handling;
 
 /// <summary>
 /// Handles one SQS batch: reads every message, builds one document per event, writes them in bulk, and
@@ -79,14 +80,14 @@ public sealed partial class SqsBatchHandler(
         var records = batch.Records.Select(r => new SqsRecord(
             r.MessageId,
             Encoding.UTF8.GetBytes(r.Body ?? string.Empty),
-            Attribute(r, QueueContract.ClusterNameAttribute, "String"),
+            Attribute(r, QueueContract.ClusterNameAttribute, QueueContract.StringDataType),
             EventSourceArn: r.EventSourceArn,
-            Retry: RetryState.Read(Attribute(r, QueueContract.RetryGenerationAttribute, "Number"), Attribute(r, QueueContract.RetryFirstFailedAtAttribute, "String"))))
+            Retry: RetryState.Read(Attribute(r, QueueContract.RetryGenerationAttribute, QueueContract.NumberDataType), Attribute(r, QueueContract.RetryFirstFailedAtAttribute, QueueContract.StringDataType))))
             .ToList();
         return HandleAsync(records, context, cancellationToken);
 
         static string? Attribute(SQSEvent.SQSMessage message, string name, string type) =>
-            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && a.DataType?.StartsWith(type, StringComparison.Ordinal) == true ? a.StringValue : null;
+            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && QueueContract.HasDataType(a.DataType, type) ? a.StringValue : null;
     }
 
     /// <summary>Handles the records of one batch.</summary>
@@ -237,7 +238,7 @@ public sealed partial class SqsBatchHandler(
                 var record = records[m];
                 // The copy keeps what the indexer reads from attributes: the cluster name of a bare Event or list.
                 IReadOnlyList<SqsMessageAttribute> carried = record.ClusterNameAttribute is { } cluster
-                    ? [new SqsMessageAttribute(QueueContract.ClusterNameAttribute, "String", cluster)]
+                    ? [new SqsMessageAttribute(QueueContract.ClusterNameAttribute, QueueContract.StringDataType, cluster)]
                     : [];
                 messages.Add(m);
                 candidates.Add(new HoldCandidate(record.MessageId, record.EventSourceArn, record.Body, carried, record.Retry, null, reasons[m]!));

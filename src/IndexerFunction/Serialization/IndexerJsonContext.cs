@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Functions.Runtime.Events.Sqs;
 
-namespace IndexerFunction;
+namespace IndexerFunction.Serialization;
 
 /// <summary>The IndexerFunction's source-generated serialization: nothing is serialized by reflection, so Native AOT keeps it all.</summary>
 [JsonSerializable(typeof(SQSBatchResponse))]

@@ -1,6 +1,6 @@
-using DomainSetup.Serverless;
+using Shared.Contract.Indices;
 
-namespace DomainSetup.Tests.Serverless;
+namespace Shared.Contract.Tests.Indices;
 
 public sealed class DailyIndexTests
 {
@@ -25,8 +25,16 @@ public sealed class DailyIndexTests
     {
         for (var day = new DateOnly(2027, 1, 1); day < new DateOnly(2029, 1, 1); day = day.AddDays(1))
         {
-            var name = "p-" + day.ToString(DailyIndex.DateFormat, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.Equal(day, DailyIndex.DayOf(name, "p"));
+            Assert.Equal(day, DailyIndex.DayOf(DailyIndex.Name("p", day), "p"));
         }
+    }
+
+    [Theory]
+    [InlineData("eks-kubernetes-events", "2026-12-01", "eks-kubernetes-events-2026.12.01")]
+    [InlineData("a", "2024-02-29", "a-2024.02.29")]
+    [InlineData("logs", "0999-01-09", "logs-0999.01.09")]
+    public void Name_UtcDay_IsThePrefixDashTheDottedDate(string prefix, string day, string expected)
+    {
+        Assert.Equal(expected, DailyIndex.Name(prefix, DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

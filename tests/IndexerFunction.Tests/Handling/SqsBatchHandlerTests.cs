@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TestSupport;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using IndexerFunction.Handling;
 
-namespace IndexerFunction.Tests;
+namespace IndexerFunction.Tests.Handling;
 
 public sealed class SqsBatchHandlerTests : IAsyncLifetime
 {

@@ -5,9 +5,9 @@ using Amazon.SecurityToken;
 using Collector.Hosting;
 using Collector.Sending;
 using Collector.Settings;
-using Functions.Core.Logging;
 using k8s;
 using Microsoft.Extensions.Logging;
+using Shared.Logging;
 
 namespace Collector;
 

@@ -1,10 +1,10 @@
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Settings;
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
-using Functions.Core.Runtime;
+using Functions.Runtime;
+using Functions.Runtime.Redelivery;
 using Microsoft.Extensions.Logging;
+using Shared.OpenSearch;
 
 namespace ControlPlaneLogsFunction;
 
@@ -19,7 +19,7 @@ public static class ControlPlaneStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = ControlPlaneSettings.Load(startup.Environment);
-        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Shared, startup, [Template(settings.IndexPrefix)], cancellationToken);
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Shared.OpenSearch, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.IndexPrefix)], cancellationToken);
         return new ControlPlaneLogsHandler(
             new ControlPlaneDocumentBuilder(settings.IndexPrefix, settings.Shared.ClusterName),
             writer,

@@ -1,4 +1,4 @@
 using ControlPlaneLogsFunction;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 
 return await LambdaHost.RunAsync(args, ControlPlaneStartup.InitializeAsync);

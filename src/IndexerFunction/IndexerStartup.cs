@@ -1,8 +1,10 @@
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
-using Functions.Core.Runtime;
+using Functions.Runtime;
+using Functions.Runtime.Redelivery;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging;
+using Shared.OpenSearch;
 
 namespace IndexerFunction;
 
@@ -21,7 +23,7 @@ public static class IndexerStartup
     {
         ArgumentNullException.ThrowIfNull(startup);
         var settings = IndexerSettings.Load(startup.Environment);
-        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function, startup, [Template(settings.EventsIndex)], cancellationToken);
+        var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function.OpenSearch, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.EventsIndex)], cancellationToken);
         return new SqsBatchHandler(
             writer,
             new EventDocumentBuilder(settings.EventsIndex),

@@ -1,4 +1,4 @@
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using IndexerFunction;
 
 return await LambdaHost.RunAsync(args, IndexerStartup.InitializeAsync);

@@ -1,4 +1,4 @@
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using SetupFunction;
 
 return await LambdaHost.RunAsync(args, SetupStartup.InitializeAsync);

@@ -1,10 +1,10 @@
 using Amazon.Runtime;
-using Functions.Core.Aws;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging;
 using SetupFunction.CustomResources;
 using SetupFunction.Handling;
 using SetupFunction.Settings;
+using Shared.Aws;
 
 namespace SetupFunction;
 

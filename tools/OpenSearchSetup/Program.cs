@@ -1,11 +1,11 @@
 using Amazon.Runtime;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenSearchSetup.Settings;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 
 // Wires the command: options, SSM (standard AWS settings), one HttpClient, then the setup or the checks.
 SetupSettings settings;

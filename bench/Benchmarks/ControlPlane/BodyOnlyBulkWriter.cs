@@ -1,4 +1,4 @@
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
 
 namespace Benchmarks.ControlPlane;
 

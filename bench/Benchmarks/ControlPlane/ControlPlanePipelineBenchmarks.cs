@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
-using Functions.Core.Logging;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Logging;
 
 namespace Benchmarks.ControlPlane;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
-using System.Text.Json.Nodes;
 using TestSupport.CloudWatchLogs;
 
 namespace Benchmarks.ControlPlane;

@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
 
 namespace Benchmarks.Indexer;
 

@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using Functions.Core.Credentials;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using IndexerFunction;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Logging;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
 
 namespace Benchmarks.Indexer;

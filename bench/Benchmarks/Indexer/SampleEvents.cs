@@ -23,12 +23,12 @@ public static class SampleEvents
         });
 
     /// <summary>An SQS event of <paramref name="messages"/> envelopes of <paramref name="perMessage"/> events each.</summary>
-    public static Functions.Core.Events.Sqs.SQSEvent Batch(int messages, int perMessage)
+    public static Functions.Runtime.Events.Sqs.SQSEvent Batch(int messages, int perMessage)
     {
         var n = 0;
-        return new Functions.Core.Events.Sqs.SQSEvent
+        return new Functions.Runtime.Events.Sqs.SQSEvent
         {
-            Records = Enumerable.Range(0, messages).Select(m => new Functions.Core.Events.Sqs.SQSEvent.SQSMessage
+            Records = Enumerable.Range(0, messages).Select(m => new Functions.Runtime.Events.Sqs.SQSEvent.SQSMessage
             {
                 MessageId = $"m{m}",
                 EventSource = "aws:sqs",

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Benchmarks.ControlPlane;
 using Benchmarks.Indexer;
 using TestSupport;

@@ -2,10 +2,10 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.Ecr.Assets;
 using Amazon.CDK.AWS.EKS;
 using Amazon.CDK.AWS.IAM;
+using Constructs;
 using Infra.Collector;
 using Infra.Packaging;
 using Infra.Settings;
-using Constructs;
 
 namespace Infra.Constructs;
 
@@ -63,12 +63,12 @@ public sealed class CollectorDeployment : Construct
                 // One platform per asset (settings refuse collectorArchitecture=multi without collectorImage);
                 // the manifests pin the pods to nodes of the same architecture.
                 Platform = Platform_.Custom(settings.CollectorArchitectures.Single().DockerPlatform),
-                // The build reads only the shared build files, Functions.Core and the Collector; leaving the
+                // The build reads only the shared build files, the shared layers it references and the Collector; leaving the
                 // rest out keeps the staged context (and its hash) to what the image is made of.
                 Exclude =
                 [
                     ".git", ".ci", "scripts", "artifacts", "bench", "dashboards", "deploy", "docs", "events", "infra", "tests", "tools",
-                    "src/IndexerFunction", "src/ControlPlaneLogsFunction", "src/SetupFunction", "src/DomainSetup",
+                    "src/IndexerFunction", "src/ControlPlaneLogsFunction", "src/SetupFunction", "src/DomainSetup", "src/Functions.Runtime", "src/Shared.OpenSearch",
                     "**/bin", "**/obj", "**/node_modules", "**/cdk.out", "**/TestResults", "**/BenchmarkDotNet.Artifacts",
                 ],
             });

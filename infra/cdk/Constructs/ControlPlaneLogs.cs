@@ -1,10 +1,10 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.Lambda.EventSources;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
+using Shared.Contract.Settings;
 using LogsLambdaDestination = Amazon.CDK.AWS.Logs.Destinations.LambdaDestination;
 
 namespace Infra.Constructs;
@@ -76,13 +76,13 @@ public sealed class ControlPlaneLogs : Construct
             OnFailure = new SqsDestination(FailureQueue),
             Environment = new Dictionary<string, string>
             {
-                ["SSM_PARAMETER_PREFIX"] = props.Parameters.Prefix,
-                ["CLUSTER_NAME"] = settings.ClusterName,
-                ["CONTROL_PLANE_INDEX"] = settings.ControlPlaneIndex,
-                ["BULK_MAX_BYTES"] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CREDENTIALS_TTL_SECONDS"] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["OUTAGE_HOLD_HOURS"] = settings.OutageHoldHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["SOURCE_QUEUE_URL"] = FailureQueue.QueueUrl,
+                [EnvironmentVariableNames.SsmParameterPrefix] = props.Parameters.Prefix,
+                [EnvironmentVariableNames.ClusterName] = settings.ClusterName,
+                [EnvironmentVariableNames.ControlPlaneIndex] = settings.ControlPlaneIndex,
+                [EnvironmentVariableNames.BulkMaxBytes] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.CredentialsTtlSeconds] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.OutageHoldHours] = settings.OutageHoldHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.SourceQueueUrl] = FailureQueue.QueueUrl,
             },
         });
         Function.Function.AddEventSource(new SqsEventSource(FailureQueue, new SqsEventSourceProps

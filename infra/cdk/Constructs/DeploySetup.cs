@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
 using Amazon.CDK.AWS.IAM;
 using Constructs;
+using Shared.Contract.Settings;
 using EventsLambdaFunction = Amazon.CDK.AWS.Events.Targets.LambdaFunction;
 
 namespace Infra.Constructs;
@@ -69,7 +70,7 @@ public sealed class DeploySetup : Construct
                 LogRetentionDays = settings.LogRetentionDays,
                 Environment = new Dictionary<string, string>(),
             });
-            environment["SETUP_DELEGATE_FUNCTION"] = Worker.Function.FunctionName;
+            environment[EnvironmentVariableNames.SetupDelegateFunction] = Worker.Function.FunctionName;
         }
 
         Function = new NativeFunction(this, "SetupFunction", new NativeFunctionProps

@@ -1,8 +1,8 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.EventSources;
 using Constructs;
+using Shared.Contract.Settings;
 
 namespace Infra.Constructs;
 
@@ -33,18 +33,18 @@ public sealed class Indexer : Construct
             LogRetentionDays = settings.LogRetentionDays,
             Environment = new Dictionary<string, string>
             {
-                ["SSM_PARAMETER_PREFIX"] = props.Parameters.Prefix,
-                ["CLUSTER_NAME"] = settings.ClusterName,
-                ["EVENTS_INDEX"] = settings.EventsIndex,
-                ["BULK_MAX_BYTES"] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["CREDENTIALS_TTL_SECONDS"] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["OUTAGE_HOLD_HOURS"] = settings.OutageHoldHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["SOURCE_QUEUE_URL"] = props.Queue.Queue.QueueUrl,
+                [EnvironmentVariableNames.SsmParameterPrefix] = props.Parameters.Prefix,
+                [EnvironmentVariableNames.ClusterName] = settings.ClusterName,
+                [EnvironmentVariableNames.EventsIndex] = settings.EventsIndex,
+                [EnvironmentVariableNames.BulkMaxBytes] = settings.BulkMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.CredentialsTtlSeconds] = settings.CredentialsTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.OutageHoldHours] = settings.OutageHoldHours.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [EnvironmentVariableNames.SourceQueueUrl] = props.Queue.Queue.QueueUrl,
             },
         });
         if (settings.WarningReasons is { } reasons)
         {
-            Function.Function.AddEnvironment("WARNING_METRIC_REASONS", string.Join(",", reasons));
+            Function.Function.AddEnvironment(EnvironmentVariableNames.WarningMetricReasons, string.Join(",", reasons));
         }
 
         // Holding a message through an outage is sending a delayed copy of it back to this queue: the one right the

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Logs;
 using Constructs;
+using Shared.Contract.Settings;
 
 namespace Infra.Constructs;
 
@@ -107,8 +108,8 @@ public sealed class NativeFunction : Construct
         var environment = props.Environment.ToDictionary(pair => pair.Key, pair => pair.Value);
         if (props.Access.SigV4)
         {
-            environment["OPENSEARCH_AUTH"] = "sigv4";
-            environment["OPENSEARCH_SERVICE"] = props.Access.OpenSearchService;
+            environment[EnvironmentVariableNames.OpenSearchAuth] = "sigv4";
+            environment[EnvironmentVariableNames.OpenSearchService] = props.Access.OpenSearchService;
         }
 
         return environment;

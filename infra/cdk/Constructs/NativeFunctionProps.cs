@@ -23,7 +23,7 @@ public sealed class NativeFunctionProps
     /// <summary>Memory (and so CPU) of the function.</summary>
     public required int MemoryMb { get; init; }
 
-    /// <summary>Environment variables (SPEC §4).</summary>
+    /// <summary>Environment variables (docs/contract.md, "Settings").</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
     /// <summary>The OpenSearch parameters the function reads.</summary>

@@ -30,11 +30,11 @@ public static class PipelineMetrics
     public static Metric WarningEvents(string clusterName, string reason) => new(new MetricProps
     {
         Namespace = Namespace,
-        MetricName = Functions.Core.Contract.WarningMetric.MetricName,
+        MetricName = Shared.Contract.WarningMetric.MetricName,
         DimensionsMap = new Dictionary<string, string>
         {
-            [Functions.Core.Contract.WarningMetric.ClusterDimension] = clusterName,
-            [Functions.Core.Contract.WarningMetric.ReasonDimension] = reason,
+            [Shared.Contract.WarningMetric.ClusterDimension] = clusterName,
+            [Shared.Contract.WarningMetric.ReasonDimension] = reason,
         },
         Statistic = Stats.SUM,
         Period = Duration.Minutes(5),
@@ -46,7 +46,7 @@ public static class PipelineMetrics
     /// </summary>
     public static MathExpression WarningEventsByReason(string clusterName) => new(new MathExpressionProps
     {
-        Expression = $"SEARCH('{{{Namespace},{Functions.Core.Contract.WarningMetric.ClusterDimension},{Functions.Core.Contract.WarningMetric.ReasonDimension}}} MetricName=\"{Functions.Core.Contract.WarningMetric.MetricName}\" {Functions.Core.Contract.WarningMetric.ClusterDimension}=\"{clusterName}\"', 'Sum', 300)",
+        Expression = $"SEARCH('{{{Namespace},{Shared.Contract.WarningMetric.ClusterDimension},{Shared.Contract.WarningMetric.ReasonDimension}}} MetricName=\"{Shared.Contract.WarningMetric.MetricName}\" {Shared.Contract.WarningMetric.ClusterDimension}=\"{clusterName}\"', 'Sum', 300)",
         UsingMetrics = new Dictionary<string, IMetric>(),
         Label = string.Empty,
         Period = Duration.Minutes(5),

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Shared.Contract.Indices;
+using Shared.Contract.Settings;
 
 namespace Infra.Settings;
 
@@ -195,10 +197,10 @@ public sealed partial class PipelineSettings
             throw new SettingsException(Keys.ClusterName, $"'{clusterName}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100, starting with a letter or digit).");
         }
 
-        var prefix = reader.String(Keys.SsmParameterPrefix) ?? $"/eksworkshop/{clusterName}/opensearch";
-        if (!prefix.StartsWith('/') || prefix.EndsWith('/') || prefix.Contains("//", StringComparison.Ordinal))
+        var prefix = reader.String(Keys.SsmParameterPrefix) ?? OpenSearchParameterPrefix.DefaultFor(clusterName);
+        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
-            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' must start with '/', not end with '/', and have no empty segment.");
+            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
         var architectureName = reader.String(Keys.Architecture) ?? TargetArchitecture.X86_64.Name;
@@ -299,7 +301,7 @@ public sealed partial class PipelineSettings
         var vpc = VpcFrom(reader);
 
         var warningReasons = WarningReasonsFrom(reader.String(Keys.WarningReasons));
-        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Functions.Core.Contract.WarningMetric.DefaultReasons);
+        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Shared.Contract.WarningMetric.DefaultReasons);
 
         var stackName = reader.String(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
@@ -316,8 +318,8 @@ public sealed partial class PipelineSettings
             AlarmEmail = email,
             Architecture = architecture,
             PrebuiltFunctionsDir = reader.String(Keys.PrebuiltFunctionsDir),
-            EventsIndex = reader.String(Keys.EventsIndex) ?? "eks-kubernetes-events",
-            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? "eks-control-plane-logs",
+            EventsIndex = reader.String(Keys.EventsIndex) ?? IndexPrefixes.KubernetesEvents,
+            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? IndexPrefixes.ControlPlaneLogs,
             BulkMaxBytes = bulkMaxBytes,
             CredentialsTtlSeconds = reader.Int(Keys.CredentialsTtlSeconds, 300, 0, 86_400),
             IndexerTimeoutSeconds = indexerTimeout,
@@ -412,7 +414,7 @@ public sealed partial class PipelineSettings
 
         // The function reads WARNING_METRIC_REASONS with the same rule: a list it would refuse is refused here,
         // before a deploy whose indexer could not start.
-        var reasons = Functions.Core.Contract.WarningMetric.ParseReasons(value, out var problem);
+        var reasons = Shared.Contract.WarningMetric.ParseReasons(value, out var problem);
         return problem is null ? reasons : throw new SettingsException(Keys.WarningReasons, problem);
     }
 
@@ -428,7 +430,7 @@ public sealed partial class PipelineSettings
                 throw new SettingsException(Keys.WarningAlarms, $"'{entry}' is not Reason=threshold (a reason and a whole number of events per 5 minutes, e.g. FailedScheduling=10).");
             }
 
-            if (reason != Functions.Core.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
+            if (reason != Shared.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
             {
                 throw new SettingsException(Keys.WarningAlarms, $"'{reason}' is not one of the reasons the WarningEvents metric names, so its alarm could never fire: add it to {Keys.WarningReasons} (the reasons now: {string.Join(",", reasons)}), or alarm on Other.");
             }

@@ -1,10 +1,9 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.SQS;
+using Constructs;
 using Infra.Constructs;
 using Infra.Packaging;
 using Infra.Settings;
-using Constructs;
 
 namespace Infra.Stacks;
 

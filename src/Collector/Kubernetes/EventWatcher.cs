@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Collector.Filtering;
 using Collector.Observability;
-using Collector.Resilience;
 using Collector.Settings;
 using Microsoft.Extensions.Logging;
 
@@ -130,7 +129,7 @@ public sealed class EventWatcher(
                     }
                 }
 
-                var delay = Backoff.Delay(failures++, _settings.WatchBackoffMax);
+                var delay = _settings.WatchBackoff.Delay(failures++);
                 Log.WatchFailed(_logger, ex, _name, resourceVersion ?? "(list)", delay);
                 _metrics.WatchRestarts.WithLabels("failed").Inc();
                 try
@@ -154,7 +153,7 @@ public sealed class EventWatcher(
     };
 
     private async Task DelayAsync(int attempt, CancellationToken cancellationToken) =>
-        await Task.Delay(Backoff.Delay(attempt, _settings.WatchBackoffMax), _time, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(_settings.WatchBackoff.Delay(attempt), _time, cancellationToken).ConfigureAwait(false);
 
     private async Task<string> ListAsync(ChannelWriter<ObservedEvent> output, CancellationToken cancellationToken)
     {

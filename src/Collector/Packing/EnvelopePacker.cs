@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Collector.Kubernetes;
-using Functions.Core.Queue;
+using Shared.Contract.Queue;
 
 namespace Collector.Packing;
 

@@ -2,10 +2,9 @@ using System.Threading.Channels;
 using Collector.Kubernetes;
 using Collector.Observability;
 using Collector.Packing;
-using Collector.Resilience;
 using Collector.Settings;
-using Functions.Core.Queue;
 using Microsoft.Extensions.Logging;
+using Shared.Contract.Queue;
 
 namespace Collector.Sending;
 
@@ -238,7 +237,7 @@ public sealed class EnvelopeSender(
             metrics.SendFailures.Inc(failed.Count);
             // While the sender retries, the buffer behind it fills: keep the gauge true during an outage.
             metrics.BufferDepth.Set(input.CanCount ? input.Count : 0);
-            var delay = Backoff.Delay(attempt++, settings.SendBackoffMax);
+            var delay = settings.SendBackoff.Delay(attempt++);
             if (error is not null)
             {
                 Log.SendFailed(logger, error, batch.Count, delay);

@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Collector.Packing;
-using Functions.Core.Aws;
+using Shared.Aws;
 
 namespace Collector.Sending;
 

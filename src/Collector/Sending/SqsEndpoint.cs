@@ -1,7 +1,7 @@
 using System.Buffers;
 using Collector.Settings;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
+using Shared.Aws;
+using Shared.Contract.Settings;
 
 namespace Collector.Sending;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using Amazon.Runtime;
 using Collector.Packing;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
+using Shared.Aws;
+using Shared.Contract.Settings;
 
 namespace Collector.Sending;
 

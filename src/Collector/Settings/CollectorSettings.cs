@@ -1,4 +1,5 @@
-using Functions.Core.Queue;
+using Shared.Aws;
+using Shared.Contract.Queue;
 
 namespace Collector.Settings;
 
@@ -69,9 +70,18 @@ public sealed record CollectorSettings
     /// <summary>A watch that delivers nothing (not even a bookmark) for this long is restarted.</summary>
     public TimeSpan WatchIdleTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>The first step of the watch's and the sender's retry delays, doubling up to their maximum.</summary>
+    public static readonly TimeSpan BackoffInitial = TimeSpan.FromMilliseconds(200);
+
     public TimeSpan WatchBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan SendBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The delay before re-listing or re-watching after a failure.</summary>
+    public Backoff WatchBackoff => new(BackoffInitial, WatchBackoffMax);
+
+    /// <summary>The delay before re-sending a batch SQS did not take.</summary>
+    public Backoff SendBackoff => new(BackoffInitial, SendBackoffMax);
 
     /// <summary>/healthz fails when a watch, or a sender with messages to send, made no progress for this long.</summary>
     public TimeSpan HealthStallTimeout { get; init; } = TimeSpan.FromMinutes(5);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Functions.Core.Queue;
+using Shared.Contract.Queue;
 
 namespace Collector.Settings;
 

@@ -34,7 +34,7 @@ public static class EnvironmentVariables
     public const string ShutdownTimeout = "SHUTDOWN_TIMEOUT";
 
     // The AWS SDKs' standard variables (AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_SQS],
-    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) are read by Functions.Core's AwsEndpoint for the SQS sink
+    // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) are read by Shared.Aws's AwsEndpoint for the SQS sink
     // (docs/collector.md, "How it talks to SQS"); this one is named in the sink's own error.
     public const string AwsRegion = "AWS_REGION";
 }

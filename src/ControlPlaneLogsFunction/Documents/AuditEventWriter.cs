@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Documents;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Functions.Core.Contract;
+using Shared.Contract;
 
 namespace ControlPlaneLogsFunction.Documents;
 

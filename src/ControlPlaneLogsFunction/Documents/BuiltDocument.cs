@@ -1,6 +1,6 @@
 using ControlPlaneLogsFunction.Parsing;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Shared.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Documents;
 

@@ -4,8 +4,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ControlPlaneLogsFunction.Parsing;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Shared.Contract.Indices;
+using Shared.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Documents;
 
@@ -328,7 +329,7 @@ public sealed class ControlPlaneDocumentBuilder
         var day = eventTime.Ticks / TimeSpan.TicksPerDay;
         if (day != _indexDay)
         {
-            _index = _indexPrefix + "-" + eventTime.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture);
+            _index = DailyIndex.Name(_indexPrefix, DateOnly.FromDateTime(eventTime));
             _indexDay = day;
         }
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using ControlPlaneLogsFunction.Parsing;
-using Functions.Core.Contract;
+using Shared.Contract;
 
 namespace ControlPlaneLogsFunction.Documents;
 

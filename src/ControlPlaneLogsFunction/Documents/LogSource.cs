@@ -1,5 +1,5 @@
 using ControlPlaneLogsFunction.Parsing;
-using Functions.Core.Events.CloudWatchLogs;
+using Functions.Runtime.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Documents;
 

@@ -1,4 +1,4 @@
-using Functions.Core.Failures;
+using Shared.OpenSearch.Failures;
 
 namespace ControlPlaneLogsFunction.Handling;
 

@@ -5,17 +5,17 @@ using System.Text.Unicode;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Parsing;
 using ControlPlaneLogsFunction.Serialization;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.Events.Destinations;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Failures;
-using Functions.Core.Logging;
-using Functions.Core.Metrics;
-using Functions.Core.OpenSearch;
-using Functions.Core.Queue;
-using Functions.Core.Redelivery;
-using Functions.Core.Runtime;
+using Functions.Runtime;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Functions.Runtime.Events.Destinations;
+using Functions.Runtime.Events.Sqs;
+using Functions.Runtime.Metrics;
+using Functions.Runtime.Redelivery;
 using Microsoft.Extensions.Logging;
+using Shared.Contract.Queue;
+using Shared.Logging;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Failures;
 
 namespace ControlPlaneLogsFunction.Handling;
 
@@ -24,7 +24,7 @@ namespace ControlPlaneLogsFunction.Handling;
 /// refused documents in their plain form. It is invoked two ways:
 /// <list type="bullet">
 /// <item>by CloudWatch Logs, asynchronously, with one delivery: it fails the invocation if anything is still not
-/// stored (SPEC 5: only a failed invocation gets retried), so Lambda retries it twice and then sends an invocation
+/// stored (docs/contract.md, "Packaging and invocation": only a failed invocation gets retried), so Lambda retries it twice and then sends an invocation
 /// record holding the delivery to the on-failure queue;</item>
 /// <item>by the event source mapping on that on-failure queue, with an SQS batch of those records: each record's
 /// <c>requestPayload</c> is handled as the delivery it is. One whose lines could not all be stored for transient
@@ -198,9 +198,9 @@ public sealed partial class ControlPlaneLogsHandler : ILambdaHandler
     private static RetryState RetryOf(SQSEvent.SQSMessage message)
     {
         string? Attribute(string name, string type) =>
-            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && a.DataType?.StartsWith(type, StringComparison.Ordinal) == true ? a.StringValue : null;
+            message.MessageAttributes is { } attributes && attributes.TryGetValue(name, out var a) && QueueContract.HasDataType(a.DataType, type) ? a.StringValue : null;
 
-        return RetryState.Read(Attribute(QueueContract.RetryGenerationAttribute, "Number"), Attribute(QueueContract.RetryFirstFailedAtAttribute, "String"));
+        return RetryState.Read(Attribute(QueueContract.RetryGenerationAttribute, QueueContract.NumberDataType), Attribute(QueueContract.RetryFirstFailedAtAttribute, QueueContract.StringDataType));
     }
 
     /// <summary>True when the payload is an SQS event (<c>{"Records":[...]}</c>) rather than a subscription delivery.</summary>

@@ -1,4 +1,4 @@
-using Functions.Core.Events.CloudWatchLogs;
+using Functions.Runtime.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Handling;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using ControlPlaneLogsFunction.Handling;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.Events.Destinations;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.CloudWatchLogs;
+using Functions.Runtime.Events.Destinations;
+using Functions.Runtime.Events.Sqs;
 
 namespace ControlPlaneLogsFunction.Serialization;
 

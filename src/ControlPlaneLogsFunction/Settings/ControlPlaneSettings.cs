@@ -1,4 +1,6 @@
-using Functions.Core.Configuration;
+using Functions.Runtime.Settings;
+using Shared.Contract.Indices;
+using Shared.Contract.Settings;
 
 namespace ControlPlaneLogsFunction.Settings;
 
@@ -6,7 +8,7 @@ namespace ControlPlaneLogsFunction.Settings;
 public sealed record ControlPlaneSettings
 {
     /// <summary>Default prefix of the control-plane indices.</summary>
-    public const string DefaultIndexPrefix = "eks-control-plane-logs";
+    public const string DefaultIndexPrefix = IndexPrefixes.ControlPlaneLogs;
 
     /// <summary>The settings both functions share.</summary>
     public required FunctionSettings Shared { get; init; }

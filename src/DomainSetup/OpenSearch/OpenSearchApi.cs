@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 
 namespace DomainSetup.OpenSearch;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using DomainSetup.OpenSearch;
+using Shared.Contract.Indices;
 
 namespace DomainSetup.Serverless;
 

@@ -1,13 +1,15 @@
+using Shared.Contract.Indices;
+
 namespace DomainSetup.Setup;
 
 /// <summary>What to install: the index prefixes, the retention of each, where Dashboards is, and whether the target is Serverless.</summary>
 public sealed record SetupOptions
 {
     /// <summary>The indexer's default index prefix (EVENTS_INDEX); the template and dashboard files are named after it.</summary>
-    public const string DefaultEventsIndex = "eks-kubernetes-events";
+    public const string DefaultEventsIndex = IndexPrefixes.KubernetesEvents;
 
     /// <summary>The control-plane function's default index prefix (CONTROL_PLANE_INDEX).</summary>
-    public const string DefaultControlPlaneIndex = "eks-control-plane-logs";
+    public const string DefaultControlPlaneIndex = IndexPrefixes.ControlPlaneLogs;
 
     /// <summary>Days an events index is kept by default.</summary>
     public const int DefaultEventsRetentionDays = 30;

@@ -1,8 +1,8 @@
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
 using DomainSetup.Serverless;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 
 namespace DomainSetup.Setup;
 

@@ -1,10 +1,10 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Functions.Core.OpenSearch;
+using Shared.Contract.Indices;
+using Shared.OpenSearch;
 
 namespace IndexerFunction.Documents;
 
@@ -157,7 +157,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         {
             // Events of a batch mostly share a creation day: name its index once.
             _lastDate = date;
-            _lastIndex = string.Concat(IndexPrefix, "-", date.ToString("yyyy.MM.dd", CultureInfo.InvariantCulture));
+            _lastIndex = DailyIndex.Name(IndexPrefix, date);
         }
 
         var index = _lastIndex!;

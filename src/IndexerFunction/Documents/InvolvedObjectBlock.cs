@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Functions.Core.Contract;
+using Shared.Contract;
 
 namespace IndexerFunction.Documents;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Functions.Core.Queue;
+using Shared.Contract.Queue;
 
 namespace IndexerFunction.Messages;
 

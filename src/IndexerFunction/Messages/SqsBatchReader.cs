@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Functions.Core.Queue;
-using Functions.Core.Redelivery;
+using Functions.Runtime.Redelivery;
+using Shared.Contract.Queue;
 
 namespace IndexerFunction.Messages;
 
 /// <summary>
 /// Reads an SQS event payload in one forward pass, unescaping each body straight into one reused UTF-8
-/// buffer. Deserializing to <see cref="Functions.Core.Events.Sqs.SQSEvent"/> would make every body a
+/// buffer. Deserializing to <see cref="Functions.Runtime.Events.Sqs.SQSEvent"/> would make every body a
 /// UTF-16 string (a 64 KiB message becomes a 128 KiB large-object allocation) only to encode it back;
 /// at 1,000 events per invocation that garbage cost more than the indexing. The bodies, nearly all of
 /// the payload, are not even tokenized by the reader: <see cref="JsonStringUnescaper"/> finds each one's
@@ -167,14 +167,14 @@ public sealed class SqsBatchReader
             switch (name)
             {
                 case 1:
-                    // Only a String attribute (or a custom String.* type) names the cluster.
-                    attributes.ClusterName = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    // Only a String attribute (or a custom String.* type) names the cluster: QueueContract.HasDataType.
+                    attributes.ClusterName = QueueContract.HasDataType(dataType, QueueContract.StringDataType) ? stringValue : null;
                     break;
                 case 2:
-                    attributes.Generation = dataType?.StartsWith("Number", StringComparison.Ordinal) == true ? stringValue : null;
+                    attributes.Generation = QueueContract.HasDataType(dataType, QueueContract.NumberDataType) ? stringValue : null;
                     break;
                 default:
-                    attributes.FirstFailedAt = dataType?.StartsWith("String", StringComparison.Ordinal) == true ? stringValue : null;
+                    attributes.FirstFailedAt = QueueContract.HasDataType(dataType, QueueContract.StringDataType) ? stringValue : null;
                     break;
             }
         }

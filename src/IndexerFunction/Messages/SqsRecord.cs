@@ -1,4 +1,4 @@
-using Functions.Core.Redelivery;
+using Functions.Runtime.Redelivery;
 
 namespace IndexerFunction.Messages;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Functions.Core.Contract;
-using Functions.Core.Metrics;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Metrics;
+using Shared.Contract;
+using Shared.OpenSearch;
 
 namespace IndexerFunction.Metrics;
 

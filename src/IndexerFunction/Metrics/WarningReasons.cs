@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Functions.Core.Configuration;
-using Functions.Core.Contract;
+using Shared.Contract;
+using Shared.Contract.Settings;
 
 namespace IndexerFunction.Metrics;
 

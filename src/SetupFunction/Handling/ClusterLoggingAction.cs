@@ -1,5 +1,5 @@
-using Functions.Core.Aws;
 using Microsoft.Extensions.Logging;
+using Shared.Aws;
 
 namespace SetupFunction.Handling;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Functions.Core.Aws;
 using Microsoft.Extensions.Logging;
 using SetupFunction.Serialization;
+using Shared.Aws;
 
 namespace SetupFunction.Handling;
 

@@ -2,12 +2,12 @@ using Amazon.Runtime;
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging;
 using SetupFunction.Settings;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 
 namespace SetupFunction.Handling;
 

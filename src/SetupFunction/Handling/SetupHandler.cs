@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging;
 using SetupFunction.CustomResources;
 using SetupFunction.Serialization;

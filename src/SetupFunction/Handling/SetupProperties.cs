@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using DomainSetup.Setup;
 using SetupFunction.CustomResources;
+using Shared.Contract.Settings;
 
 namespace SetupFunction.Handling;
 
@@ -18,9 +19,9 @@ public sealed record SetupProperties
     public static SetupProperties From(IReadOnlyDictionary<string, JsonElement>? properties, bool serverless)
     {
         var prefix = Text(properties, PropertyNames.SsmParameterPrefix);
-        if (!prefix.StartsWith('/') || prefix.EndsWith('/'))
+        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
-            throw new FormatException($"Property {PropertyNames.SsmParameterPrefix}='{prefix}' must start with '/' and not end with '/'.");
+            throw new FormatException($"Property {PropertyNames.SsmParameterPrefix}='{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
         return new SetupProperties

@@ -1,4 +1,4 @@
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
 
 namespace SetupFunction.Settings;
 

@@ -1,8 +1,8 @@
-using TestSupport.Processes;
 using System.Text.Json.Nodes;
 using Amazon.SQS;
 using TestSupport.Kubernetes;
 using TestSupport.Moto;
+using TestSupport.Processes;
 
 namespace Collector.Tests.Hosting;
 

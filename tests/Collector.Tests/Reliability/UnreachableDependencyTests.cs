@@ -1,9 +1,8 @@
-using TestSupport.Processes;
 using System.Net;
-using Amazon.SQS;
 using Collector.Tests.Hosting;
 using TestSupport.Kubernetes;
 using TestSupport.Moto;
+using TestSupport.Processes;
 
 namespace Collector.Tests.Reliability;
 

@@ -1,6 +1,6 @@
 using Collector.Sending;
 using Collector.Settings;
-using Functions.Core.Aws;
+using Shared.Aws;
 
 namespace Collector.Tests.Sending;
 

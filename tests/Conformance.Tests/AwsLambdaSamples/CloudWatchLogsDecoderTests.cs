@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Functions.Core.Events.CloudWatchLogs;
+using Functions.Runtime.Events.CloudWatchLogs;
 
 namespace Conformance.Tests.AwsLambdaSamples;
 

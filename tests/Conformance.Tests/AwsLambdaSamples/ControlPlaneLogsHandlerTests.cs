@@ -1,9 +1,9 @@
 using ControlPlaneLogsFunction;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Logging;
+using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
 
@@ -21,7 +21,7 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
         var writer = new OpenSearchBulkWriter(
             OpenSearchHttp.CreateClient(),
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         _handler = new ControlPlaneLogsHandler(

@@ -1,9 +1,9 @@
 using System.Text;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using IndexerFunction;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Logging;
+using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
 
@@ -23,7 +23,7 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
         var writer = new OpenSearchBulkWriter(
             _http,
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
 
 namespace Conformance.Tests.AwsLambdaSamples;
 

@@ -206,7 +206,7 @@ public class ControlPlaneDocumentBuilderTests
     public void Build_LogGroupOutsideEks_TakesTheConfiguredClusterName()
     {
         var builder = DocumentAssert.Builder();
-        var source = builder.SourceOf(new Functions.Core.Events.CloudWatchLogs.CloudWatchLogsPayload { LogGroup = "/custom/group", LogStream = "kube-scheduler-1" });
+        var source = builder.SourceOf(new Functions.Runtime.Events.CloudWatchLogs.CloudWatchLogsPayload { LogGroup = "/custom/group", LogStream = "kube-scheduler-1" });
 
         Assert.Equal("fallback-cluster", source.ClusterName);
         Assert.Equal(LogType.KubeScheduler, source.Type);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ControlPlaneLogsFunction.Documents;
+using Functions.Runtime.Events.CloudWatchLogs;
 using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Documents;
 

@@ -1,6 +1,6 @@
 using System.Text;
+using Functions.Runtime.Events.CloudWatchLogs;
 using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Events;
 

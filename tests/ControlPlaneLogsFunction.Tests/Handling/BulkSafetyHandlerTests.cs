@@ -2,10 +2,10 @@ using System.Text.Json;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
-using Functions.Core.OpenSearch;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Shared.OpenSearch;
 using TestSupport.CloudWatchLogs;
 using TestSupport.OpenSearch;
 

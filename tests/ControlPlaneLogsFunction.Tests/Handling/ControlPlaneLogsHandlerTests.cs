@@ -3,11 +3,11 @@ using System.Text.Json;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
-using TestSupport.CloudWatchLogs;
-using Functions.Core.Events.CloudWatchLogs;
-using Functions.Core.Failures;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.CloudWatchLogs;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Failures;
+using TestSupport.CloudWatchLogs;
 using TestSupport.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;
@@ -24,7 +24,7 @@ public sealed class ControlPlaneLogsHandlerTests : IAsyncLifetime
         var writer = new OpenSearchBulkWriter(
             OpenSearchHttp.CreateClient(),
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         _handler = new ControlPlaneLogsHandler(

@@ -1,16 +1,15 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Amazon.SQS.Model;
 using ControlPlaneLogsFunction.Documents;
 using ControlPlaneLogsFunction.Handling;
 using ControlPlaneLogsFunction.Tests.Samples;
-using Functions.Core.Aws;
-using Functions.Core.Events.Sqs;
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
+using Functions.Runtime.Events.Sqs;
+using Functions.Runtime.Redelivery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Shared.Aws;
+using Shared.OpenSearch;
 using TestSupport.CloudWatchLogs;
 using TestSupport.Lambda;
 using TestSupport.Moto;
@@ -54,7 +53,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
         new OpenSearchBulkWriter(
             OpenSearchHttp.CreateClient(),
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(200), Templates = [ControlPlaneStartup.Template("eks-control-plane-logs")] },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance),
         new ControlPlaneOptions(),
@@ -195,7 +194,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<ControlPlaneIndexingException>(() => Handler().HandleAsync(Delivery(ControlPlaneLines.SchedulerStream, 1), new TestContext(TimeSpan.FromSeconds(20)), CancellationToken.None));
 
-        Assert.Equal(Functions.Core.Failures.FailureKind.Transient, error.Kind);
+        Assert.Equal(Shared.OpenSearch.Failures.FailureKind.Transient, error.Kind);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Functions.Core.Logging;
+using Shared.Logging;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;
 

@@ -1,6 +1,5 @@
 using ControlPlaneLogsFunction.Parsing;
 using ControlPlaneLogsFunction.Tests.Samples;
-using TestSupport.CloudWatchLogs;
 
 namespace ControlPlaneLogsFunction.Tests.Parsing;
 

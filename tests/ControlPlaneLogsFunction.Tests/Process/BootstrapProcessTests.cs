@@ -2,7 +2,6 @@ using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using ControlPlaneLogsFunction.Tests.Samples;
 using TestSupport.CloudWatchLogs;
-using TestSupport;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;

@@ -4,11 +4,11 @@ using Amazon.SimpleSystemsManagement.Model;
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Shared.Aws;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
 
@@ -205,7 +205,7 @@ public sealed class SetupRunnerTests(MotoFixture moto) : IClassFixture<MotoFixtu
     public async Task RunAsync_MissingPassword_FailsNamingTheParameter()
     {
         await PutParametersAsync(password: null);
-        var ex = await Assert.ThrowsAsync<Functions.Core.Configuration.ConfigurationException>(() => RunAsync());
+        var ex = await Assert.ThrowsAsync<Shared.Contract.Settings.ConfigurationException>(() => RunAsync());
         Assert.Contains($"{_prefix}/password", ex.Message, StringComparison.Ordinal);
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
 using TestSupport;
 using TestSupport.CloudWatchLogs;
 using TestSupport.Dashboards;

@@ -51,7 +51,7 @@ public sealed class EventDocumentBuilderPropertyTests
         }
     }
 
-    private static (Functions.Core.OpenSearch.BulkItem Item, JsonNode Doc) Build(byte[] json)
+    private static (Shared.OpenSearch.BulkItem Item, JsonNode Doc) Build(byte[] json)
     {
         using var evt = JsonDocument.Parse(json);
         var output = new ArrayBufferWriter<byte>();

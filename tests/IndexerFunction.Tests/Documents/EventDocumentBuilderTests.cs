@@ -11,7 +11,7 @@ public sealed class EventDocumentBuilderTests
     private readonly EventDocumentBuilder _builder = new("eks-kubernetes-events");
     private readonly ArrayBufferWriter<byte> _output = new();
 
-    private (Functions.Core.OpenSearch.BulkItem Item, JsonElement Doc) Build(string eventJson, string cluster = "eks-workshop")
+    private (Shared.OpenSearch.BulkItem Item, JsonElement Doc) Build(string eventJson, string cluster = "eks-workshop")
     {
         using var evt = JsonDocument.Parse(eventJson);
         var item = _builder.TryBuild(evt.RootElement, cluster, _output, out var problem);

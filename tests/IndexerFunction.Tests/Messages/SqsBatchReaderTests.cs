@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
 using IndexerFunction.Messages;
 
 namespace IndexerFunction.Tests.Messages;

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
-using Functions.Core.Configuration;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.Sqs;
 using IndexerFunction.Documents;
-using IndexerFunction.Metrics;
+using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Contract.Settings;
+using Shared.Logging;
+using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
 
@@ -40,7 +41,7 @@ public sealed class WarningEventMetricsTests : IAsyncLifetime
         var writer = new OpenSearchBulkWriter(
             _http,
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
         return new SqsBatchHandler(writer, new EventDocumentBuilder(settings.EventsIndex), settings.Function.ClusterName, new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance)

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Functions.Core.Configuration;
 using IndexerFunction.Metrics;
+using Shared.Contract.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 
@@ -29,7 +29,7 @@ public sealed class WarningReasonsTests
             Assert.Equal(reason, NameOf(WarningReasons.Default, $"\"{reason}\""));
         }
 
-        Assert.InRange(WarningReasons.Default.Names.Count, 10, Functions.Core.Contract.WarningMetric.MaxReasons);
+        Assert.InRange(WarningReasons.Default.Names.Count, 10, Shared.Contract.WarningMetric.MaxReasons);
     }
 
     [Theory]

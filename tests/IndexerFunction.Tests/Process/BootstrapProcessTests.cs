@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Functions.Core.Events.Sqs;
+using Functions.Runtime.Events.Sqs;
+using IndexerFunction.Tests.Handling;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;

@@ -1,14 +1,15 @@
 using System.Globalization;
-using System.Text;
 using Amazon.SQS.Model;
-using Functions.Core.Aws;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using Functions.Core.Redelivery;
+using Functions.Runtime.Events.Sqs;
+using Functions.Runtime.Redelivery;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Shared.Aws;
+using Shared.Logging;
+using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
@@ -51,7 +52,7 @@ public sealed class DomainOutageTests(MotoFixture moto) : IAsyncLifetime
         new OpenSearchBulkWriter(
             _http,
             new DoubleCredentialsSource(_domain),
-            new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+            new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance),
         new EventDocumentBuilder("eks-kubernetes-events"),

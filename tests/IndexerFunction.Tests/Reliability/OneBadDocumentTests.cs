@@ -1,11 +1,13 @@
 using System.Text.Json;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
-using Functions.Core.Runtime;
+using Functions.Runtime;
+using Functions.Runtime.Events.Sqs;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Shared.Logging;
+using Shared.OpenSearch;
 using TestSupport.OpenSearch;
 
 namespace IndexerFunction.Tests.Reliability;

@@ -3,12 +3,14 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Functions.Core.Credentials;
-using Functions.Core.Events.Sqs;
-using Functions.Core.Logging;
-using Functions.Core.OpenSearch;
+using Functions.Runtime.Events.Sqs;
 using IndexerFunction.Documents;
+using IndexerFunction.Handling;
+using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
+using Shared.Logging;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
 
 namespace IndexerFunction.Tests.Reliability;
@@ -94,7 +96,7 @@ public sealed class TlsFailureTests : IAsyncLifetime
     private OpenSearchBulkWriter Writer(HttpClient http) => new(
         http,
         new FixedCredentials(new OpenSearchCredentials(new Uri($"https://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/"), "admin", "Admin-Passw0rd!")),
-        new BulkWriterOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
+        new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
         TimeProvider.System,
         NullLogger<OpenSearchBulkWriter>.Instance);
 

@@ -6,7 +6,7 @@ namespace Infra.Tests.Dashboards;
 public sealed class SavedObjectTests
 {
     // Strings the control-plane function writes whose names come from the log line itself (audit and
-    // authenticator keys, SPEC §3); the template maps them through its string dynamic template.
+    // authenticator keys, docs/contract.md "Control-plane log documents"); the template maps them through its string dynamic template.
     private static readonly HashSet<string> DynamicControlPlaneStrings =
     [
         "verb", "auditID", "stage", "level", "requestURI", "userAgent", "objectRef.resource", "objectRef.namespace",

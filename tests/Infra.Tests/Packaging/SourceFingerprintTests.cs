@@ -116,7 +116,7 @@ public sealed class SourceFingerprintTests : IDisposable
         // bootstrap (src/DomainSetup embeds them), so a changed dashboard must give a new asset, or the Update that
         // the changed AssetsHash triggers would run the old files.
         var repository = RepositoryPaths.Combine();
-        foreach (var folder in new[] { "src/SetupFunction", "src/DomainSetup", "src/Functions.Core", "dashboards", "src/IndexerFunction/OpenSearch", "src/ControlPlaneLogsFunction/OpenSearch" })
+        foreach (var folder in new[] { "src/SetupFunction", "src/DomainSetup", "src/Shared.Contract", "src/Shared.Logging", "src/Shared.Aws", "src/Functions.Runtime", "src/Shared.OpenSearch", "dashboards", "src/IndexerFunction/OpenSearch", "src/ControlPlaneLogsFunction/OpenSearch" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, folder), "*", SearchOption.AllDirectories)
                          .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)))

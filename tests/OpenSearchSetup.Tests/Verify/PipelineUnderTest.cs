@@ -6,12 +6,12 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using DomainSetup.Assets;
 using DomainSetup.Setup;
-using Functions.Core.Aws;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenSearchSetup.Settings;
 using OpenSearchSetup.Verify;
+using Shared.Aws;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
 

@@ -23,7 +23,7 @@ public sealed class ClusterLoggingRequestTests(MotoFixture moto) : IClassFixture
 
     private async Task<bool> LogGroupExistsAsync()
     {
-        using var logs = moto.CreateAwsJsonClient(Functions.Core.Aws.AwsService.Logs);
+        using var logs = moto.CreateAwsJsonClient(Shared.Aws.AwsService.Logs);
         var body = System.Text.Encoding.UTF8.GetBytes($"{{\"logGroupNamePrefix\":\"/aws/eks/{_cluster}/cluster\"}}");
         return await logs.InvokeAsync("DescribeLogGroups", body, static json =>
         {
@@ -81,8 +81,8 @@ public sealed class ClusterLoggingRequestTests(MotoFixture moto) : IClassFixture
         // with InvalidParameterException "No changes needed", which is the state asked for.
         _harness.Eks.Clusters[_cluster] = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
         using var http = new HttpClient();
-        var logging = new Functions.Core.Aws.EksClusterLogging(new Functions.Core.Aws.AwsRestJsonClient(
-            http, Functions.Core.Aws.AwsService.Eks, new Functions.Core.Aws.AwsEndpoint(_harness.Eks.Endpoint, "us-east-1"), MotoFixture.Credentials, TimeProvider.System));
+        var logging = new Shared.Aws.EksClusterLogging(new Shared.Aws.AwsRestJsonClient(
+            http, Shared.Aws.AwsService.Eks, new Shared.Aws.AwsEndpoint(_harness.Eks.Endpoint, "us-east-1"), MotoFixture.Credentials, TimeProvider.System));
 
         var update = await logging.EnableAsync(_cluster, ["api", "audit"], CancellationToken.None);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Functions.Core.Configuration;
 using SetupFunction.CustomResources;
+using Shared.Contract.Settings;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 

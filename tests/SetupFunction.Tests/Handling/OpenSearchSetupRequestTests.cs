@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Functions.Core.Configuration;
 using SetupFunction.CustomResources;
 using SetupFunction.Tests.Doubles;
+using Shared.Contract.Settings;
 using TestSupport.Moto;
 
 namespace SetupFunction.Tests.Handling;
@@ -43,7 +43,7 @@ public sealed class OpenSearchSetupRequestTests(MotoFixture moto) : IClassFixtur
         Assert.Equal("OpenSearchSetup-5b9ec5e0-0000-11ef-9d67-0affd6ab3f1a", response.GetProperty("PhysicalResourceId").GetString());
         Assert.Equal("DONE", response.GetProperty("Data").GetProperty("Status").GetString());
         Assert.Contains("ISM policy eks-kubernetes-events-retention", response.GetProperty("Data").GetProperty("Message").GetString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Functions.Core.Configuration.EnvironmentVariableNames.SsmParameterPrefix, put.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Shared.Contract.Settings.EnvironmentVariableNames.SsmParameterPrefix, put.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using Functions.Core.Configuration;
-using Functions.Core.Logging;
-using Functions.Core.Runtime;
+using Functions.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SetupFunction.Tests.Doubles;
+using Shared.Contract.Settings;
+using Shared.Logging;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Functions.Core.Configuration;
 using SetupFunction.CustomResources;
 using SetupFunction.Tests.Handling;
+using Shared.Contract.Settings;
 using TestSupport.Moto;
 using TestSupport.Processes;
 

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using Amazon.SQS;
-using Amazon.SQS.Model;
 
 namespace TestSupport.Lambda;
 

@@ -1,4 +1,4 @@
-using Functions.Core.Runtime;
+using Functions.Runtime;
 
 namespace TestSupport.Lambda;
 

@@ -1,8 +1,8 @@
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SQS;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
+using Shared.Aws;
+using Shared.Contract.Settings;
 using Xunit;
 
 namespace TestSupport.Moto;

@@ -1,4 +1,4 @@
-using Functions.Core.Credentials;
+using Shared.OpenSearch.Credentials;
 
 namespace TestSupport.OpenSearch;
 

@@ -265,7 +265,7 @@ public sealed class OpenSearchDouble : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         request.Body.Position = 0;
-        var payloadHash = Functions.Core.OpenSearch.SigV4Signer.PayloadHash(buffer.ToArray());
+        var payloadHash = Shared.Aws.SigV4Signer.PayloadHash(buffer.ToArray());
         if (request.Headers["x-amz-content-sha256"].ToString() != payloadHash)
         {
             return "The provided 'x-amz-content-sha256' header does not match what was computed.";
@@ -277,8 +277,8 @@ public sealed class OpenSearchDouble : IAsyncDisposable
             headers[name] = name == "host" ? request.Host.Value ?? string.Empty : request.Headers[name].ToString();
         }
 
-        var expected = Functions.Core.OpenSearch.SigV4Signer.Sign(
-            new Functions.Core.OpenSearch.SigV4Request
+        var expected = Shared.Aws.SigV4Signer.Sign(
+            new Shared.Aws.SigV4Request
             {
                 Method = request.Method,
                 Path = request.Path.Value ?? "/",

@@ -1,7 +1,7 @@
 using System.Globalization;
 using DomainSetup.Assets;
 using DomainSetup.Setup;
-using Functions.Core.Configuration;
+using Shared.Contract.Settings;
 
 namespace OpenSearchSetup.Settings;
 
@@ -126,13 +126,13 @@ public sealed class SetupSettings
         if (prefix is null)
         {
             prefix = cluster is not null
-                ? $"/eksworkshop/{cluster}/opensearch"
+                ? OpenSearchParameterPrefix.DefaultFor(cluster)
                 : throw new SetupSettingsException("--cluster-name", "is required unless --ssm-parameter-prefix is given.");
         }
 
-        if (!prefix.StartsWith('/') || prefix.EndsWith('/'))
+        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
-            throw new SetupSettingsException("--ssm-parameter-prefix", $"'{prefix}' must start with '/' and not end with '/'.");
+            throw new SetupSettingsException("--ssm-parameter-prefix", $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
         Uri? dashboards = null;

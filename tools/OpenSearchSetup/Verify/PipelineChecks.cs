@@ -4,11 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DomainSetup.Assets;
 using DomainSetup.OpenSearch;
-using Functions.Core.Aws;
-using Functions.Core.Configuration;
-using Functions.Core.Credentials;
-using Functions.Core.OpenSearch;
 using OpenSearchSetup.Settings;
+using Shared.Aws;
+using Shared.Contract.Settings;
+using Shared.OpenSearch;
+using Shared.OpenSearch.Credentials;
 
 namespace OpenSearchSetup.Verify;
 

@@ -1,8 +1,0 @@
-namespace Functions.Core.Configuration;
-
-/// <summary>Environment variables from a dictionary: for tests, benchmarks and local runs.</summary>
-public sealed class DictionaryEnvironmentVariables(IReadOnlyDictionary<string, string> values) : IEnvironmentVariables
-{
-    /// <inheritdoc />
-    public string? Get(string name) => values.TryGetValue(name, out var value) ? value : null;
-}

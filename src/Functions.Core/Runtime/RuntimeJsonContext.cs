@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Functions.Core.Runtime;
-
-/// <summary>Source-generated serialization for the runtime loop's own documents.</summary>
-[JsonSerializable(typeof(LambdaError))]
-internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

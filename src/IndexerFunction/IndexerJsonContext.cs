@@ -1,8 +1,0 @@
-using System.Text.Json.Serialization;
-using Functions.Core.Events.Sqs;
-
-namespace IndexerFunction;
-
-/// <summary>The IndexerFunction's source-generated serialization: nothing is serialized by reflection, so Native AOT keeps it all.</summary>
-[JsonSerializable(typeof(SQSBatchResponse))]
-internal sealed partial class IndexerJsonContext : JsonSerializerContext;

@@ -1,0 +1,11 @@
+using TestSupport.Moto;
+
+namespace Shared.OpenSearch.Tests;
+
+/// <summary>One moto_server for every test in this assembly that needs AWS APIs.</summary>
+[CollectionDefinition(Name)]
+public sealed class MotoCollection : ICollectionFixture<MotoFixture>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "moto";
+}

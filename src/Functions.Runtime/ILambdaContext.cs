@@ -9,7 +9,7 @@ public interface ILambdaContext
     /// <summary>The ARN the caller invoked (may carry a version or alias).</summary>
     string InvokedFunctionArn { get; }
 
-    /// <summary>The function's name.</summary>
+    /// <summary>The function's name without version or alias, as Lambda sets AWS_LAMBDA_FUNCTION_NAME; the name part of <see cref="InvokedFunctionArn"/>.</summary>
     string FunctionName { get; }
 
     /// <summary>The X-Ray trace header, also set as _X_AMZN_TRACE_ID while the invocation runs.</summary>

@@ -24,19 +24,19 @@ public sealed class AwsServiceException : Exception
         "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable",
     };
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>For serializers and frameworks only: carries no status or error code, so it is neither throttling nor transient.</summary>
     public AwsServiceException()
         : this("An AWS call failed.")
     {
     }
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>A failure without an answer to read (status 0, no error code); <paramref name="message"/> names the call.</summary>
     public AwsServiceException(string message)
         : base(message)
     {
     }
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>A failure caused by <paramref name="innerException"/> (e.g. an unreadable answer) with no status or error code.</summary>
     public AwsServiceException(string message, Exception innerException)
         : base(message, innerException)
     {

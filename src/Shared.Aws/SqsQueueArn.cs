@@ -5,9 +5,9 @@ namespace Shared.Aws;
 /// <c>eventSourceARN</c>, and the queue URL it stands for.
 /// </summary>
 /// <param name="Partition">aws, aws-cn, aws-us-gov, ...</param>
-/// <param name="Region">The queue's region.</param>
+/// <param name="Region">AWS region the queue lives in, e.g. <c>eu-west-1</c>; picks the SQS endpoint of <see cref="QueueUrl"/>.</param>
 /// <param name="AccountId">The owning account.</param>
-/// <param name="QueueName">The queue's name.</param>
+/// <param name="QueueName">Last part of the ARN, e.g. <c>my-queue</c> (<c>.fifo</c> included for a FIFO queue); the last segment of <see cref="QueueUrl"/>.</param>
 public sealed record SqsQueueArn(string Partition, string Region, string AccountId, string QueueName)
 {
     /// <summary>Reads an SQS queue ARN; false for anything else (another service, a missing part).</summary>

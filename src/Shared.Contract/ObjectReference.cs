@@ -26,7 +26,7 @@ public readonly ref struct ObjectReference
     /// <summary>The namespace; empty for a cluster-scoped object.</summary>
     public ReadOnlySpan<byte> Namespace { get; init; }
 
-    /// <summary>The name.</summary>
+    /// <summary>The object's <c>metadata.name</c>, e.g. <c>web-7d4b9c-x2x8q</c>; unique within its namespace and kind.</summary>
     public ReadOnlySpan<byte> Name { get; init; }
 
     /// <summary>The uid, when the input carries it.</summary>

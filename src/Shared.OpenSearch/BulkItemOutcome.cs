@@ -3,7 +3,10 @@ using Shared.OpenSearch.Failures;
 namespace Shared.OpenSearch;
 
 /// <summary>What became of one document, with OpenSearch's own status and reason when it was not stored.</summary>
-/// <param name="Status">The outcome.</param>
+/// <param name="Status">
+/// Stored (<see cref="BulkItemStatus.Indexed"/>, or <see cref="BulkItemStatus.VersionConflict"/> for a document already
+/// there), worth retrying (<see cref="BulkItemStatus.NotStored"/>) or never storable (<see cref="BulkItemStatus.Rejected"/>).
+/// </param>
 /// <param name="HttpStatus">The item's (or the request's) HTTP status; 0 when nothing answered.</param>
 /// <param name="ErrorType">OpenSearch's error type, e.g. <c>mapper_parsing_exception</c>.</param>
 /// <param name="Reason">OpenSearch's reason, or what went wrong on the way.</param>

@@ -52,7 +52,7 @@ public sealed class BulkRequestBody
     /// <summary>Items written.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The body.</summary>
+    /// <summary>The NDJSON written so far (an action line and a source line per item, each ending in a newline), ready to send as the <c>_bulk</c> request body; valid until the next write or <see cref="Clear"/>.</summary>
     public ReadOnlyMemory<byte> Memory => _body.WrittenMemory;
 
     /// <summary>Empties the body, keeping its buffer.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Shared.OpenSearch;
 
 /// <summary>A composable index template (the body of <c>PUT _index_template/&lt;name&gt;</c>).</summary>
-/// <param name="Name">The template's name.</param>
+/// <param name="Name">The name in <c>PUT _index_template/&lt;name&gt;</c>; the functions use their index prefix, e.g. <c>eks-kubernetes-events</c>, so a changed prefix installs its own template.</param>
 /// <param name="Body">The template JSON.</param>
 public sealed record IndexTemplate(string Name, ReadOnlyMemory<byte> Body)
 {

@@ -59,7 +59,10 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
     // not five and their backoff, and the first request after the domain's return finds it back.
     private bool _unavailable;
 
-    /// <summary>Creates the writer.</summary>
+    /// <summary>
+    /// A writer that sends <c>_bulk</c> requests through <paramref name="http"/> to the endpoint <paramref name="credentials"/>
+    /// reads, with the request size cap and retries of <paramref name="options"/>; <see cref="OpenSearchWriterFactory"/> wires one from settings.
+    /// </summary>
     public OpenSearchBulkWriter(HttpClient http, ICredentialsSource credentials, BulkWriterOptions options, TimeProvider time, ILogger<OpenSearchBulkWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -12,7 +12,10 @@ namespace Shared.OpenSearch;
 /// </summary>
 public static class OpenSearchWriterFactory
 {
-    /// <summary>Creates the writer.</summary>
+    /// <summary>
+    /// Builds the function's writer from its settings: authentication (basic or SigV4), the SSM credentials source,
+    /// which it reads once here so that a missing parameter fails init, and the index templates to install.
+    /// </summary>
     /// <param name="settings">Authentication, SSM prefix, credentials lifetime, bulk size.</param>
     /// <param name="environment">Where the AWS endpoint and region variables are read.</param>
     /// <param name="time">The clock.</param>

@@ -48,7 +48,7 @@ public sealed class EmfMetrics
     /// <summary>Adds a duration in milliseconds.</summary>
     public EmfMetrics Milliseconds(string name, double value) => Add(name, value, "Milliseconds");
 
-    /// <summary>Adds a metric.</summary>
+    /// <summary>Adds a metric in a CloudWatch unit named by <paramref name="unit"/> (<c>Bytes</c>, <c>Percent</c>, ...), for units beside counts and milliseconds.</summary>
     public EmfMetrics Add(string name, double value, string unit)
     {
         _metrics.Add((name, value, unit));

@@ -12,10 +12,10 @@ namespace Functions.Runtime.Redelivery;
 /// </summary>
 public sealed record HoldPolicy
 {
-    /// <summary>Default <see cref="HoldWindow"/>.</summary>
+    /// <summary><see cref="HoldWindow"/> when OUTAGE_HOLD_HOURS is unset: 72 hours, an outage over a long weekend.</summary>
     public static readonly TimeSpan DefaultHoldWindow = TimeSpan.FromHours(72);
 
-    /// <summary>Default <see cref="FirstDelay"/>.</summary>
+    /// <summary><see cref="FirstDelay"/> when REQUEUE_DELAY_SECONDS is unset: 30 seconds, long enough for a throttled domain to recover.</summary>
     public static readonly TimeSpan DefaultFirstDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>Default <see cref="MaxDelay"/>: SQS's longest delay.</summary>

@@ -30,7 +30,7 @@ public sealed partial class OutageHold
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the hold.</summary>
+    /// <summary>A hold that sends copies through <paramref name="sender"/> on the schedule of <paramref name="policy"/>; functions build theirs with <see cref="Create"/>, tests with their own sender and clock.</summary>
     /// <param name="sender">Sends the copies.</param>
     /// <param name="policy">The hold window and the delays.</param>
     /// <param name="sourceQueueUrl">SOURCE_QUEUE_URL: the URL of the queue the function consumes, used for records from

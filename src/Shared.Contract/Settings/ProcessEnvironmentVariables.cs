@@ -1,6 +1,9 @@
 namespace Shared.Contract.Settings;
 
-/// <summary>The process environment.</summary>
+/// <summary>
+/// Reads settings from the real environment variables of this process, as Lambda or the pod spec sets them;
+/// tests pass their own <see cref="IEnvironmentVariables"/> instead.
+/// </summary>
 public sealed class ProcessEnvironmentVariables : IEnvironmentVariables
 {
     /// <summary>The one instance.</summary>

@@ -34,7 +34,7 @@ public sealed partial class SsmCredentialsSource : ICredentialsSource
     private OpenSearchCredentials? _current;
     private DateTimeOffset _expires;
 
-    /// <summary>Creates the source.</summary>
+    /// <summary>A source that reads the OpenSearch parameters under <paramref name="prefix"/> from SSM on first use and again once <paramref name="ttl"/> has passed.</summary>
     /// <param name="ssm">A client for SSM (<see cref="AwsService.Ssm"/>).</param>
     /// <param name="prefix">The parameter prefix.</param>
     /// <param name="ttl">How long values are reused.</param>

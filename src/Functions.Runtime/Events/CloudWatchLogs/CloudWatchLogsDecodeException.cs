@@ -7,18 +7,18 @@ namespace Functions.Runtime.Events.CloudWatchLogs;
 /// </summary>
 public sealed class CloudWatchLogsDecodeException : Exception
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>For serializers and frameworks only: does not say which decoding step failed.</summary>
     public CloudWatchLogsDecodeException()
     {
     }
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>A decoding step refused the data; <paramref name="message"/> names the step (e.g. the size cap) and the limit.</summary>
     public CloudWatchLogsDecodeException(string message)
         : base(message)
     {
     }
 
-    /// <summary>Creates the exception.</summary>
+    /// <summary>A decoding step threw <paramref name="innerException"/> (a bad base64, gzip or JSON); <paramref name="message"/> names the step.</summary>
     public CloudWatchLogsDecodeException(string message, Exception innerException)
         : base(message, innerException)
     {

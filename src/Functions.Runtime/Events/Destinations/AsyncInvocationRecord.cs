@@ -33,7 +33,7 @@ public sealed class AsyncInvocationRecord
     /// <summary>The <c>requestContext</c> object.</summary>
     public sealed class Context
     {
-        /// <summary>The invocation's request id.</summary>
+        /// <summary>The failed invocation's AWS request id, the one in its log lines (<c>RequestId: ...</c>), to find them.</summary>
         [JsonPropertyName("requestId")]
         public string? RequestId { get; set; }
 

@@ -17,19 +17,22 @@ public sealed class SQSEvent
         [JsonPropertyName("messageId")]
         public string MessageId { get; set; } = string.Empty;
 
-        /// <summary>The receipt handle.</summary>
+        /// <summary>
+        /// The token of this receipt of the message, needed to delete it or change its visibility; a new one on every
+        /// receive, so it cannot identify the message (<see cref="MessageId"/> does).
+        /// </summary>
         [JsonPropertyName("receiptHandle")]
         public string? ReceiptHandle { get; set; }
 
-        /// <summary>The body.</summary>
+        /// <summary>The message text as the sender sent it (for the collector's queue, one JSON document), not decoded.</summary>
         [JsonPropertyName("body")]
         public string? Body { get; set; }
 
-        /// <summary>MD5 of the body.</summary>
+        /// <summary>Hex MD5 digest SQS computed of <see cref="Body"/>'s UTF-8 bytes, for checking it arrived intact.</summary>
         [JsonPropertyName("md5OfBody")]
         public string? Md5OfBody { get; set; }
 
-        /// <summary>MD5 of the message attributes.</summary>
+        /// <summary>Hex MD5 digest SQS computed over the encoded <see cref="MessageAttributes"/>; null when there are none.</summary>
         [JsonPropertyName("md5OfMessageAttributes")]
         public string? Md5OfMessageAttributes { get; set; }
 
@@ -54,7 +57,10 @@ public sealed class SQSEvent
         public Dictionary<string, MessageAttribute>? MessageAttributes { get; set; }
     }
 
-    /// <summary>A message attribute.</summary>
+    /// <summary>
+    /// One user attribute of a message, e.g. the collector's <c>clusterName</c> (DataType <c>String</c>): its data type
+    /// and a string or base64 binary value.
+    /// </summary>
     public sealed class MessageAttribute
     {
         /// <summary>The value of a String or Number attribute.</summary>

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Infra.Packaging;
 using Infra.Settings;
 using Infra.Stacks;
+using Shared.Contract.Settings;
 
 // Composes the app: settings from context, one pipeline stack per cluster. Everything else lives in
 // the constructs. `npx cdk synth -c clusterName=<name>`; keys and defaults: docs/deploy.md.
@@ -20,9 +21,9 @@ try
         },
     });
 }
-catch (SettingsException ex)
+catch (ConfigurationException ex)
 {
-    // A context mistake is the user's to fix: say which key, without a stack trace.
+    // A context mistake is the user's to fix: say every key at fault, without a stack trace.
     Console.Error.WriteLine(ex.Message);
     return 1;
 }

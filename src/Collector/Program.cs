@@ -7,6 +7,7 @@ using Collector.Sending;
 using Collector.Settings;
 using k8s;
 using Microsoft.Extensions.Logging;
+using Shared.Contract.Settings;
 using Shared.Logging;
 
 namespace Collector;
@@ -22,7 +23,7 @@ internal static class Program
         {
             settings = CollectorSettingsReader.FromProcessEnvironment(dryRun);
         }
-        catch (InvalidSettingsException ex)
+        catch (ConfigurationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
@@ -54,7 +55,7 @@ internal static class Program
                 ? new ConsoleEnvelopeSink(Console.OpenStandardOutput())
                 : SqsHttpSink.Create(settings.QueueUrl!);
         }
-        catch (InvalidSettingsException ex)
+        catch (ConfigurationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;

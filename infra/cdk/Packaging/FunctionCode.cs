@@ -62,7 +62,7 @@ public static class FunctionCode
         var publish = $"`dotnet publish src/{projectName} -c Release -r {architecture.RuntimeIdentifier} -p:DebugType=none -o {directory}`";
         if (!File.Exists(bootstrap))
         {
-            throw new SettingsException(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{directory} has no bootstrap; publish it with {publish} (architecture={architecture.Name}).");
+            throw CdkContextSource.Fault(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{directory} has no bootstrap; publish it with {publish} (architecture={architecture.Name}).");
         }
 
         // A bootstrap for the other architecture, or linked against a newer glibc, deploys and then fails
@@ -70,7 +70,7 @@ public static class FunctionCode
         var problem = BootstrapCheck.Problem(File.ReadAllBytes(bootstrap), architecture);
         if (problem is not null)
         {
-            throw new SettingsException(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{bootstrap} {problem}; publish it with {publish} on Amazon Linux 2023 or an older glibc (architecture={architecture.Name}).");
+            throw CdkContextSource.Fault(PipelineSettings.Keys.PrebuiltFunctionsDir, $"{bootstrap} {problem}; publish it with {publish} on Amazon Linux 2023 or an older glibc (architecture={architecture.Name}).");
         }
 
         return Code.FromAsset(directory);

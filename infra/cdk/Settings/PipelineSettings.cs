@@ -184,155 +184,164 @@ public sealed partial class PipelineSettings
     /// </summary>
     public int QueueVisibilityTimeoutSeconds => (6 * IndexerTimeoutSeconds) + IndexerMaxBatchingWindowSeconds;
 
-    /// <summary>Reads and validates every key from a context lookup (<c>Node.TryGetContext</c>).</summary>
+    /// <summary>The first line of the error that lists every bad key.</summary>
+    public const string ErrorHeading = "Invalid CDK context (docs/deploy.md lists every key):";
+
+    /// <summary>Reads and validates every key from a context lookup (<c>Node.TryGetContext</c>), reporting every bad one at once.</summary>
+    /// <exception cref="ConfigurationException">A key is invalid or missing; the message names each one.</exception>
     public static PipelineSettings FromContext(Func<string, object?> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var reader = new Reader(context);
+        var reader = new SettingsReader(new CdkContextSource(context));
 
-        var clusterName = reader.String(Keys.ClusterName)
-            ?? throw new SettingsException(Keys.ClusterName, "is required: the name of the existing EKS cluster whose history to keep.");
-        if (!ClusterNamePattern().IsMatch(clusterName))
+        var clusterName = reader.GetOptional(Keys.ClusterName);
+        if (clusterName is null)
         {
-            throw new SettingsException(Keys.ClusterName, $"'{clusterName}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100, starting with a letter or digit).");
+            reader.AddError(Keys.ClusterName, "is required: the name of the existing EKS cluster whose history to keep.");
+        }
+        else if (!ClusterNamePattern().IsMatch(clusterName))
+        {
+            reader.AddError(Keys.ClusterName, $"'{clusterName}' is not an EKS cluster name (letters, digits, '-' and '_', at most 100, starting with a letter or digit).");
         }
 
-        var prefix = reader.String(Keys.SsmParameterPrefix) ?? OpenSearchParameterPrefix.DefaultFor(clusterName);
+        var prefix = reader.GetOptional(Keys.SsmParameterPrefix) ?? OpenSearchParameterPrefix.DefaultFor(clusterName ?? string.Empty);
         if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
         {
-            throw new SettingsException(Keys.SsmParameterPrefix, $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
+            reader.AddError(Keys.SsmParameterPrefix, $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
-        var architectureName = reader.String(Keys.Architecture) ?? TargetArchitecture.X86_64.Name;
+        var architectureName = reader.GetOptional(Keys.Architecture) ?? TargetArchitecture.X86_64.Name;
         var architecture = TargetArchitecture.FromName(architectureName)
-            ?? throw new SettingsException(Keys.Architecture, $"'{architectureName}' is not one of x86_64, arm64.");
-        var collectorImage = reader.String(Keys.CollectorImage);
-        var collectorArchitectures = CollectorArchitecturesFrom(reader.String(Keys.CollectorArchitecture), architecture, collectorImage);
+            ?? Refuse(reader, Keys.Architecture, $"'{architectureName}' is not one of x86_64, arm64.", TargetArchitecture.X86_64);
+        var collectorImage = reader.GetOptional(Keys.CollectorImage);
+        var collectorArchitectures = CollectorArchitecturesFrom(reader, reader.GetOptional(Keys.CollectorArchitecture), architecture, collectorImage);
 
-        var bulkMaxBytes = reader.Int(Keys.BulkMaxBytes, 5 * 1024 * 1024, 64 * 1024, 100 * 1024 * 1024);
-        var messageBytes = reader.Int(Keys.CollectorMaxMessageBytes, 64 * 1024, 1024, MaxSqsMessageBytes);
+        var bulkMaxBytes = reader.GetInt32(Keys.BulkMaxBytes, 5 * 1024 * 1024, 64 * 1024, 100 * 1024 * 1024);
+        var messageBytes = reader.GetInt32(Keys.CollectorMaxMessageBytes, 64 * 1024, 1024, MaxSqsMessageBytes);
         var defaultBatch = Math.Clamp((int)(bulkMaxBytes * BulkHeadroom / messageBytes), 1, MaxSqsBatchSize);
-        var batchSize = reader.Int(Keys.IndexerBatchSize, defaultBatch, 1, MaxSqsBatchSize);
-        var window = reader.Int(Keys.IndexerMaxBatchingWindowSeconds, 5, 0, 300);
-        if (batchSize > 10 && window == 0)
+        var batchSize = reader.GetInt32(Keys.IndexerBatchSize, defaultBatch, 1, MaxSqsBatchSize);
+        var window = reader.GetInt32(Keys.IndexerMaxBatchingWindowSeconds, 5, 0, 300);
+        if (batchSize > 10 && window == 0 && !reader.HasError(Keys.IndexerBatchSize))
         {
             // Lambda rejects a batch size above 10 without a batching window.
-            throw new SettingsException(Keys.IndexerMaxBatchingWindowSeconds, $"must be at least 1 when {Keys.IndexerBatchSize} is above 10 (it is {batchSize}).");
+            reader.AddError(Keys.IndexerMaxBatchingWindowSeconds, $"must be at least 1 when {Keys.IndexerBatchSize} is above 10 (it is {batchSize}).");
         }
 
-        var indexerTimeout = reader.Int(Keys.IndexerTimeoutSeconds, 60, 5, 900);
-        if ((6 * indexerTimeout) + window > 43_200)
+        var indexerTimeout = reader.GetInt32(Keys.IndexerTimeoutSeconds, 60, 5, 900);
+        if ((6 * indexerTimeout) + window > 43_200 && !reader.HasError(Keys.IndexerTimeoutSeconds))
         {
-            throw new SettingsException(Keys.IndexerTimeoutSeconds, "is too long: six times it plus the batching window must fit SQS's 12-hour visibility timeout.");
+            reader.AddError(Keys.IndexerTimeoutSeconds, "is too long: six times it plus the batching window must fit SQS's 12-hour visibility timeout.");
         }
 
-        var retention = reader.Int(Keys.LogRetentionDays, 30, 1, 3653);
-        if (Array.IndexOf(AllowedRetentionDays, retention) < 0)
+        var retention = reader.GetInt32(Keys.LogRetentionDays, 30, 1, 3653);
+        if (Array.IndexOf(AllowedRetentionDays, retention) < 0 && !reader.HasError(Keys.LogRetentionDays))
         {
-            throw new SettingsException(Keys.LogRetentionDays, $"{retention} is not a CloudWatch Logs retention ({string.Join(", ", AllowedRetentionDays)}).");
+            reader.AddError(Keys.LogRetentionDays, $"{retention} is not a CloudWatch Logs retention ({string.Join(", ", AllowedRetentionDays)}).");
         }
 
-        var identityText = reader.String(Keys.CollectorIdentity) ?? "pod-identity";
+        var identityText = reader.GetOptional(Keys.CollectorIdentity) ?? "pod-identity";
         var identity = identityText switch
         {
             "pod-identity" => CollectorIdentity.PodIdentity,
             "irsa" => CollectorIdentity.Irsa,
-            _ => throw new SettingsException(Keys.CollectorIdentity, $"'{identityText}' is not one of pod-identity, irsa."),
+            _ => Refuse(reader, Keys.CollectorIdentity, $"'{identityText}' is not one of pod-identity, irsa.", CollectorIdentity.PodIdentity),
         };
-        var oidcProviderArn = reader.String(Keys.OidcProviderArn);
+        var oidcProviderArn = reader.GetOptional(Keys.OidcProviderArn);
         if (identity == CollectorIdentity.Irsa && (oidcProviderArn is null || !oidcProviderArn.Contains(":oidc-provider/", StringComparison.Ordinal)))
         {
-            throw new SettingsException(Keys.OidcProviderArn, "is required with collectorIdentity=irsa: the cluster's IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>).");
+            reader.AddError(Keys.OidcProviderArn, "is required with collectorIdentity=irsa: the cluster's IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>).");
         }
 
-        var deployCollector = reader.Bool(Keys.DeployCollector, false);
-        var kubectlRoleArn = reader.String(Keys.KubectlRoleArn);
+        var deployCollector = reader.GetBool(Keys.DeployCollector, false);
+        var kubectlRoleArn = reader.GetOptional(Keys.KubectlRoleArn);
         if (deployCollector && kubectlRoleArn is null)
         {
-            throw new SettingsException(Keys.KubectlRoleArn, "is required with deployCollector=true: an IAM role in the cluster's system:masters (or with rights to create the collector's objects) that CDK's kubectl handler assumes.");
+            reader.AddError(Keys.KubectlRoleArn, "is required with deployCollector=true: an IAM role in the cluster's system:masters (or with rights to create the collector's objects) that CDK's kubectl handler assumes.");
         }
 
-        var email = reader.String(Keys.AlarmEmail);
+        var email = reader.GetOptional(Keys.AlarmEmail);
         if (email is not null && !email.Contains('@', StringComparison.Ordinal))
         {
-            throw new SettingsException(Keys.AlarmEmail, $"'{email}' is not an e-mail address.");
+            reader.AddError(Keys.AlarmEmail, $"'{email}' is not an e-mail address.");
         }
 
-        var ns = reader.String(Keys.CollectorNamespace) ?? "eks-history";
+        var ns = reader.GetOptional(Keys.CollectorNamespace) ?? "eks-history";
         if (!KubernetesNamePattern().IsMatch(ns))
         {
-            throw new SettingsException(Keys.CollectorNamespace, $"'{ns}' is not a Kubernetes namespace name (RFC 1123 label).");
+            reader.AddError(Keys.CollectorNamespace, $"'{ns}' is not a Kubernetes namespace name (RFC 1123 label).");
         }
 
-        var auth = reader.String(Keys.OpenSearchAuth) ?? "basic";
+        var auth = reader.GetOptional(Keys.OpenSearchAuth) ?? "basic";
         if (auth is not ("basic" or "sigv4"))
         {
-            throw new SettingsException(Keys.OpenSearchAuth, $"'{auth}' is not one of basic, sigv4.");
+            reader.AddError(Keys.OpenSearchAuth, $"'{auth}' is not one of basic, sigv4.");
+            auth = "basic";
         }
 
-        var service = reader.String(Keys.OpenSearchService) ?? "es";
+        var service = reader.GetOptional(Keys.OpenSearchService) ?? "es";
         if (service is not ("es" or "aoss"))
         {
-            throw new SettingsException(Keys.OpenSearchService, $"'{service}' is not one of es, aoss.");
+            reader.AddError(Keys.OpenSearchService, $"'{service}' is not one of es, aoss.");
+            service = "es";
         }
 
-        var resourceArn = reader.String(Keys.OpenSearchResourceArn);
+        var resourceArn = reader.GetOptional(Keys.OpenSearchResourceArn);
         var expectedArn = service == "es" ? ":es:" : ":aoss:";
         if (auth == "sigv4" && (resourceArn is null || !resourceArn.Contains(expectedArn, StringComparison.Ordinal)))
         {
-            throw new SettingsException(Keys.OpenSearchResourceArn, service == "es"
+            reader.AddError(Keys.OpenSearchResourceArn, service == "es"
                 ? "is required with openSearchAuth=sigv4: the domain ARN (arn:aws:es:<region>:<account>:domain/<name>)."
                 : "is required with openSearchAuth=sigv4 and openSearchService=aoss: the collection ARN (arn:aws:aoss:<region>:<account>:collection/<id>).");
         }
 
         if (service == "aoss" && auth != "sigv4")
         {
-            throw new SettingsException(Keys.OpenSearchAuth, "must be sigv4 with openSearchService=aoss: OpenSearch Serverless accepts only SigV4-signed requests. Pass -c openSearchAuth=sigv4 and the collection's ARN as openSearchResourceArn.");
+            reader.AddError(Keys.OpenSearchAuth, "must be sigv4 with openSearchService=aoss: OpenSearch Serverless accepts only SigV4-signed requests. Pass -c openSearchAuth=sigv4 and the collection's ARN as openSearchResourceArn.");
         }
 
-        var collectionName = reader.String(Keys.OpenSearchCollectionName);
+        var collectionName = reader.GetOptional(Keys.OpenSearchCollectionName);
         if (service == "aoss" && (collectionName is null || !CollectionNamePattern().IsMatch(collectionName)))
         {
-            throw new SettingsException(Keys.OpenSearchCollectionName, collectionName is null
+            reader.AddError(Keys.OpenSearchCollectionName, collectionName is null
                 ? "is required with openSearchService=aoss: the collection's name (its data access policy names it; the ARN carries only its id)."
                 : $"'{collectionName}' is not a collection name (3-32 of a-z, 0-9 and '-', starting with a letter).");
         }
 
         var vpc = VpcFrom(reader);
 
-        var warningReasons = WarningReasonsFrom(reader.String(Keys.WarningReasons));
-        var warningAlarms = WarningAlarmsFrom(reader.String(Keys.WarningAlarms), warningReasons ?? Shared.Contract.WarningMetric.DefaultReasons);
+        var warningReasons = WarningReasonsFrom(reader, reader.GetOptional(Keys.WarningReasons));
+        var warningAlarms = WarningAlarmsFrom(reader, reader.GetOptional(Keys.WarningAlarms), warningReasons ?? Shared.Contract.WarningMetric.DefaultReasons);
 
-        var stackName = reader.String(Keys.StackName) ?? "EksHistory";
+        var stackName = reader.GetOptional(Keys.StackName) ?? "EksHistory";
         if (!StackNamePattern().IsMatch(stackName))
         {
-            throw new SettingsException(Keys.StackName, $"'{stackName}' is not a CloudFormation stack name.");
+            reader.AddError(Keys.StackName, $"'{stackName}' is not a CloudFormation stack name.");
         }
 
-        return new PipelineSettings
+        var settings = new PipelineSettings
         {
-            ClusterName = clusterName,
+            ClusterName = clusterName ?? string.Empty,
             StackName = stackName,
-            OpenSearchEndpoint = reader.String(Keys.OpenSearchEndpoint),
+            OpenSearchEndpoint = reader.GetOptional(Keys.OpenSearchEndpoint),
             SsmParameterPrefix = prefix,
             AlarmEmail = email,
             Architecture = architecture,
-            PrebuiltFunctionsDir = reader.String(Keys.PrebuiltFunctionsDir),
-            EventsIndex = reader.String(Keys.EventsIndex) ?? IndexPrefixes.KubernetesEvents,
-            ControlPlaneIndex = reader.String(Keys.ControlPlaneIndex) ?? IndexPrefixes.ControlPlaneLogs,
+            PrebuiltFunctionsDir = reader.GetOptional(Keys.PrebuiltFunctionsDir),
+            EventsIndex = reader.GetOptional(Keys.EventsIndex) ?? IndexPrefixes.KubernetesEvents,
+            ControlPlaneIndex = reader.GetOptional(Keys.ControlPlaneIndex) ?? IndexPrefixes.ControlPlaneLogs,
             BulkMaxBytes = bulkMaxBytes,
-            CredentialsTtlSeconds = reader.Int(Keys.CredentialsTtlSeconds, 300, 0, 86_400),
+            CredentialsTtlSeconds = reader.GetInt32(Keys.CredentialsTtlSeconds, 300, 0, 86_400),
             IndexerTimeoutSeconds = indexerTimeout,
-            IndexerMemoryMb = reader.Int(Keys.IndexerMemoryMb, 512, 128, 10_240),
+            IndexerMemoryMb = reader.GetInt32(Keys.IndexerMemoryMb, 512, 128, 10_240),
             IndexerBatchSize = batchSize,
             IndexerMaxBatchingWindowSeconds = window,
-            IndexerMaxConcurrency = reader.Int(Keys.IndexerMaxConcurrency, 2, 2, 1000),
-            ControlPlaneTimeoutSeconds = reader.Int(Keys.ControlPlaneTimeoutSeconds, 60, 5, 900),
-            ControlPlaneMemoryMb = reader.Int(Keys.ControlPlaneMemoryMb, 256, 128, 10_240),
+            IndexerMaxConcurrency = reader.GetInt32(Keys.IndexerMaxConcurrency, 2, 2, 1000),
+            ControlPlaneTimeoutSeconds = reader.GetInt32(Keys.ControlPlaneTimeoutSeconds, 60, 5, 900),
+            ControlPlaneMemoryMb = reader.GetInt32(Keys.ControlPlaneMemoryMb, 256, 128, 10_240),
             LogRetentionDays = retention,
-            MaxMessageAgeSeconds = reader.Int(Keys.MaxMessageAgeSeconds, 900, 60, 345_600),
+            MaxMessageAgeSeconds = reader.GetInt32(Keys.MaxMessageAgeSeconds, 900, 60, 345_600),
             // At least three of the collector's 5-minute heartbeats per alarm period, so one late heartbeat cannot page.
-            CollectorSilenceMinutes = reader.Int(Keys.CollectorSilenceMinutes, 30, 15, 1440),
+            CollectorSilenceMinutes = reader.GetInt32(Keys.CollectorSilenceMinutes, 30, 15, 1440),
             CollectorMaxMessageBytes = messageBytes,
             DeployCollector = deployCollector,
             KubectlRoleArn = kubectlRoleArn,
@@ -341,31 +350,40 @@ public sealed partial class PipelineSettings
             CollectorArchitectures = collectorArchitectures,
             CollectorIdentity = identity,
             OidcProviderArn = oidcProviderArn,
-            CollectorManifestTemplate = reader.String(Keys.CollectorManifestTemplate),
-            CollectorManifestPath = reader.String(Keys.CollectorManifestPath),
+            CollectorManifestTemplate = reader.GetOptional(Keys.CollectorManifestTemplate),
+            CollectorManifestPath = reader.GetOptional(Keys.CollectorManifestPath),
             SigV4 = auth == "sigv4",
             OpenSearchService = service,
             OpenSearchResourceArn = resourceArn,
             OpenSearchCollectionName = collectionName,
             Vpc = vpc,
             // The setup's own defaults (DomainSetup SetupOptions); ten years is the longest either side accepts.
-            EventsRetentionDays = reader.Int(Keys.EventsRetentionDays, 30, 1, 3650),
-            ControlPlaneRetentionDays = reader.Int(Keys.ControlPlaneRetentionDays, 14, 1, 3650),
-            OpenSearchSetup = reader.Bool(Keys.OpenSearchSetup, true),
-            EnableControlPlaneLogs = reader.Bool(Keys.EnableControlPlaneLogs, false),
+            EventsRetentionDays = reader.GetInt32(Keys.EventsRetentionDays, 30, 1, 3650),
+            ControlPlaneRetentionDays = reader.GetInt32(Keys.ControlPlaneRetentionDays, 14, 1, 3650),
+            OpenSearchSetup = reader.GetBool(Keys.OpenSearchSetup, true),
+            EnableControlPlaneLogs = reader.GetBool(Keys.EnableControlPlaneLogs, false),
             WarningReasons = warningReasons,
             WarningAlarms = warningAlarms,
             // At most 13 days: the queues keep messages 14 days at most, and a held copy must outlive the window.
-            OutageHoldHours = reader.Int(Keys.OutageHoldHours, 72, 0, 312),
+            OutageHoldHours = reader.GetInt32(Keys.OutageHoldHours, 72, 0, 312),
         };
+        reader.ThrowIfInvalid(ErrorHeading);
+        return settings;
     }
 
-    private static VpcPlacement? VpcFrom(Reader reader)
+    /// <summary>Records <paramref name="problem"/> with <paramref name="key"/> and carries on with <paramref name="fallback"/>, so later keys are still checked.</summary>
+    private static T Refuse<T>(SettingsReader reader, string key, string problem, T fallback)
     {
-        var subnets = reader.List(Keys.VpcSubnetIds);
-        var groups = reader.List(Keys.VpcSecurityGroupIds);
-        var vpcId = reader.String(Keys.VpcId);
-        var ssmEndpoint = reader.Bool(Keys.VpcSsmEndpoint, false);
+        reader.AddError(key, problem);
+        return fallback;
+    }
+
+    private static VpcPlacement? VpcFrom(SettingsReader reader)
+    {
+        var subnets = reader.GetList(Keys.VpcSubnetIds);
+        var groups = reader.GetList(Keys.VpcSecurityGroupIds);
+        var vpcId = reader.GetOptional(Keys.VpcId);
+        var ssmEndpoint = reader.GetBool(Keys.VpcSsmEndpoint, false);
         if (subnets.Count == 0)
         {
             // Without subnets nothing is placed in a VPC; a lone VPC key is a half-finished configuration.
@@ -373,7 +391,8 @@ public sealed partial class PipelineSettings
             {
                 if (given)
                 {
-                    throw new SettingsException(Keys.VpcSubnetIds, $"is required with {key}: the comma-separated private subnet ids the functions run in (subnet-..., in two or more availability zones).");
+                    reader.AddError(Keys.VpcSubnetIds, $"is required with {key}: the comma-separated private subnet ids the functions run in (subnet-..., in two or more availability zones).");
+                    return null;
                 }
             }
 
@@ -382,22 +401,22 @@ public sealed partial class PipelineSettings
 
         foreach (var subnet in subnets.Where(s => !SubnetIdPattern().IsMatch(s)))
         {
-            throw new SettingsException(Keys.VpcSubnetIds, $"'{subnet}' is not a subnet id (subnet-0123abcd...).");
+            reader.AddError(Keys.VpcSubnetIds, $"'{subnet}' is not a subnet id (subnet-0123abcd...).");
         }
 
         foreach (var group in groups.Where(g => !SecurityGroupIdPattern().IsMatch(g)))
         {
-            throw new SettingsException(Keys.VpcSecurityGroupIds, $"'{group}' is not a security group id (sg-0123abcd...).");
+            reader.AddError(Keys.VpcSecurityGroupIds, $"'{group}' is not a security group id (sg-0123abcd...).");
         }
 
         if (vpcId is not null && !VpcIdPattern().IsMatch(vpcId))
         {
-            throw new SettingsException(Keys.VpcId, $"'{vpcId}' is not a VPC id (vpc-0123abcd...).");
+            reader.AddError(Keys.VpcId, $"'{vpcId}' is not a VPC id (vpc-0123abcd...).");
         }
 
         if (vpcId is null && (groups.Count == 0 || ssmEndpoint))
         {
-            throw new SettingsException(Keys.VpcId, groups.Count == 0
+            reader.AddError(Keys.VpcId, groups.Count == 0
                 ? $"is required with {Keys.VpcSubnetIds} unless {Keys.VpcSecurityGroupIds} is given: the stack creates the functions' security group (HTTPS out) in it."
                 : $"is required with {Keys.VpcSsmEndpoint}=true: the endpoint is created in it.");
         }
@@ -405,7 +424,7 @@ public sealed partial class PipelineSettings
         return new VpcPlacement { SubnetIds = subnets, SecurityGroupIds = groups, VpcId = vpcId, SsmEndpoint = ssmEndpoint };
     }
 
-    private static IReadOnlyList<string>? WarningReasonsFrom(string? value)
+    private static IReadOnlyList<string>? WarningReasonsFrom(SettingsReader reader, string? value)
     {
         if (value is null)
         {
@@ -415,10 +434,10 @@ public sealed partial class PipelineSettings
         // The function reads WARNING_METRIC_REASONS with the same rule: a list it would refuse is refused here,
         // before a deploy whose indexer could not start.
         var reasons = Shared.Contract.WarningMetric.ParseReasons(value, out var problem);
-        return problem is null ? reasons : throw new SettingsException(Keys.WarningReasons, problem);
+        return problem is null ? reasons : Refuse<IReadOnlyList<string>?>(reader, Keys.WarningReasons, problem, null);
     }
 
-    private static IReadOnlyList<(string Reason, int Threshold)> WarningAlarmsFrom(string? value, IReadOnlyList<string> reasons)
+    private static IReadOnlyList<(string Reason, int Threshold)> WarningAlarmsFrom(SettingsReader reader, string? value, IReadOnlyList<string> reasons)
     {
         var alarms = new List<(string Reason, int Threshold)>();
         foreach (var entry in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -427,17 +446,20 @@ public sealed partial class PipelineSettings
             var reason = equals < 0 ? entry : entry[..equals].Trim();
             if (equals < 0 || !int.TryParse(entry[(equals + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var threshold) || threshold < 0)
             {
-                throw new SettingsException(Keys.WarningAlarms, $"'{entry}' is not Reason=threshold (a reason and a whole number of events per 5 minutes, e.g. FailedScheduling=10).");
+                reader.AddError(Keys.WarningAlarms, $"'{entry}' is not Reason=threshold (a reason and a whole number of events per 5 minutes, e.g. FailedScheduling=10).");
+                continue;
             }
 
             if (reason != Shared.Contract.WarningMetric.Other && !reasons.Contains(reason, StringComparer.Ordinal))
             {
-                throw new SettingsException(Keys.WarningAlarms, $"'{reason}' is not one of the reasons the WarningEvents metric names, so its alarm could never fire: add it to {Keys.WarningReasons} (the reasons now: {string.Join(",", reasons)}), or alarm on Other.");
+                reader.AddError(Keys.WarningAlarms, $"'{reason}' is not one of the reasons the WarningEvents metric names, so its alarm could never fire: add it to {Keys.WarningReasons} (the reasons now: {string.Join(",", reasons)}), or alarm on Other.");
+                continue;
             }
 
             if (alarms.Exists(a => a.Reason == reason))
             {
-                throw new SettingsException(Keys.WarningAlarms, $"names '{reason}' twice.");
+                reader.AddError(Keys.WarningAlarms, $"names '{reason}' twice.");
+                continue;
             }
 
             alarms.Add((reason, threshold));
@@ -446,7 +468,7 @@ public sealed partial class PipelineSettings
         return alarms;
     }
 
-    private static IReadOnlyList<TargetArchitecture> CollectorArchitecturesFrom(string? value, TargetArchitecture functions, string? image)
+    private static IReadOnlyList<TargetArchitecture> CollectorArchitecturesFrom(SettingsReader reader, string? value, TargetArchitecture functions, string? image)
     {
         // By default the collector follows the functions: one architecture to choose for the whole pipeline.
         if (value is null)
@@ -459,11 +481,11 @@ public sealed partial class PipelineSettings
             // CDK's image asset builds one platform; a multi-arch image has to come from buildx.
             return image is not null
                 ? TargetArchitecture.All
-                : throw new SettingsException(Keys.CollectorArchitecture, $"'multi' needs {Keys.CollectorImage}: the image the stack builds has one platform. Build and push a multi-arch image with `docker buildx build --platform linux/amd64,linux/arm64 -f src/Collector/Dockerfile -t <repository>:<tag> --push .` and pass it as {Keys.CollectorImage}.");
+                : Refuse(reader, Keys.CollectorArchitecture, $"'multi' needs {Keys.CollectorImage}: the image the stack builds has one platform. Build and push a multi-arch image with `docker buildx build --platform linux/amd64,linux/arm64 -f src/Collector/Dockerfile -t <repository>:<tag> --push .` and pass it as {Keys.CollectorImage}.", (IReadOnlyList<TargetArchitecture>)[functions]);
         }
 
         var single = TargetArchitecture.FromName(value)
-            ?? throw new SettingsException(Keys.CollectorArchitecture, $"'{value}' is not one of x86_64, arm64, multi.");
+            ?? Refuse(reader, Keys.CollectorArchitecture, $"'{value}' is not one of x86_64, arm64, multi.", functions);
         return [single];
     }
 
@@ -487,71 +509,4 @@ public sealed partial class PipelineSettings
 
     [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
     private static partial Regex VpcIdPattern();
-
-    /// <summary>Context values arrive as strings from <c>-c key=value</c> and as JSON values from cdk.json.</summary>
-    private sealed class Reader(Func<string, object?> context)
-    {
-        public string? String(string key) => context(key) switch
-        {
-            null => null,
-            string s when string.IsNullOrWhiteSpace(s) => null,
-            string s => s.Trim(),
-            var other => Convert.ToString(other, CultureInfo.InvariantCulture),
-        };
-
-        /// <summary>A comma-separated list (from -c) or a JSON array (from cdk.json); empty entries dropped.</summary>
-        public IReadOnlyList<string> List(string key) => context(key) switch
-        {
-            null => [],
-            string s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            System.Collections.IEnumerable items => items.Cast<object?>()
-                .Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty)
-                .Where(i => i.Length > 0)
-                .ToList(),
-            var other => throw new SettingsException(key, $"'{other}' is not a comma-separated list."),
-        };
-
-        public int Int(string key, int fallback, int min, int max)
-        {
-            var raw = context(key);
-            int value;
-            switch (raw)
-            {
-                case null:
-                    return fallback;
-                case string s when string.IsNullOrWhiteSpace(s):
-                    return fallback;
-                case string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed):
-                    value = parsed;
-                    break;
-                case double d when d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue:
-                    value = (int)d;
-                    break;
-                case int i:
-                    value = i;
-                    break;
-                case long l when l is >= int.MinValue and <= int.MaxValue:
-                    value = (int)l;
-                    break;
-                default:
-                    throw new SettingsException(key, $"'{raw}' is not a whole number.");
-            }
-
-            if (value < min || value > max)
-            {
-                throw new SettingsException(key, $"{value} is outside {min}..{max}.");
-            }
-
-            return value;
-        }
-
-        public bool Bool(string key, bool fallback) => context(key) switch
-        {
-            null => fallback,
-            bool b => b,
-            string s when string.IsNullOrWhiteSpace(s) => fallback,
-            string s when bool.TryParse(s, out var b) => b,
-            var other => throw new SettingsException(key, $"'{other}' is not true or false."),
-        };
-    }
 }

@@ -152,7 +152,7 @@ public sealed class PipelineStack : Stack
         var path = settings.CollectorManifestTemplate ?? RepositoryLayout.Path("deploy/collector/collector.yaml");
         return File.Exists(path)
             ? File.ReadAllText(path)
-            : throw new SettingsException(PipelineSettings.Keys.CollectorManifestTemplate, $"the collector manifest template {path} does not exist.");
+            : throw CdkContextSource.Fault(PipelineSettings.Keys.CollectorManifestTemplate, $"the collector manifest template {path} does not exist.");
     }
 
     private void Output(string id, string value, string description) =>

@@ -15,7 +15,7 @@ public static class SqsEndpoint
 {
     private static readonly SearchValues<char> RegionLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
 
-    /// <summary>Resolves the endpoint and region, or throws <see cref="InvalidSettingsException"/> saying what to set.</summary>
+    /// <summary>Resolves the endpoint and region, or throws one <see cref="ConfigurationException"/> saying what to set.</summary>
     public static AwsEndpoint Resolve(Uri queueUrl, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -27,23 +27,23 @@ public static class SqsEndpoint
     {
         ArgumentNullException.ThrowIfNull(queueUrl);
         ArgumentNullException.ThrowIfNull(environment);
-        var errors = new List<string>();
+        var errors = new List<SettingError>();
 
         var region = AwsEndpoint.RegionFrom(environment) ?? RegionOf(queueUrl.Host);
         if (region is null)
         {
-            errors.Add($"{EnvironmentVariables.AwsRegion} is required: the region cannot be told from {EnvironmentVariables.QueueUrl} '{queueUrl}' (its host is not sqs.<region>.amazonaws.com).");
+            errors.Add(new SettingError(EnvironmentVariables.AwsRegion, $"{EnvironmentVariables.AwsRegion} is required: the region cannot be told from {EnvironmentVariables.QueueUrl} '{queueUrl}' (its host is not sqs.<region>.amazonaws.com)."));
         }
 
-        var endpoint = AwsEndpoint.ConfiguredUrl(AwsService.Sqs, environment, out _, out var problem);
+        var endpoint = AwsEndpoint.ConfiguredUrl(AwsService.Sqs, environment, out var variable, out var problem);
         if (problem is not null)
         {
-            errors.Add(problem);
+            errors.Add(new SettingError(variable ?? string.Empty, problem));
         }
 
         if (errors.Count > 0)
         {
-            throw new InvalidSettingsException(errors);
+            throw new ConfigurationException(errors, CollectorSettingsReader.ErrorHeading);
         }
 
         return new AwsEndpoint(endpoint ?? AwsEndpoint.RegionalUrl(AwsService.Sqs, region!), region!);

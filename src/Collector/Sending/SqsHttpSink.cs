@@ -77,7 +77,7 @@ public sealed class SqsHttpSink : IEnvelopeSink, IDisposable
     /// The collector's sink: endpoint and region from the process environment (<see cref="SqsEndpoint"/>),
     /// credentials from the AWS SDK's default chain, its own HttpClient.
     /// </summary>
-    /// <exception cref="Settings.InvalidSettingsException">The region cannot be told, or an endpoint variable is not a URL.</exception>
+    /// <exception cref="ConfigurationException">The region cannot be told, or an endpoint variable is not a URL.</exception>
     public static SqsHttpSink Create(Uri queueUrl) =>
         Create(queueUrl, SqsEndpoint.Resolve(queueUrl, ProcessEnvironmentVariables.Instance), new DefaultChainCredentials(), TimeProvider.System);
 

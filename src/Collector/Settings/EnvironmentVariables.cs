@@ -1,10 +1,15 @@
+using Shared.Contract.Settings;
+
 namespace Collector.Settings;
 
-/// <summary>Every environment variable the Collector reads, in one place (docs/collector.md lists them with defaults).</summary>
+/// <summary>
+/// Every environment variable the Collector reads, in one place (docs/collector.md lists them with defaults). The
+/// names the functions share are taken from <see cref="EnvironmentVariableNames"/>, so each is spelled once.
+/// </summary>
 public static class EnvironmentVariables
 {
     public const string QueueUrl = "QUEUE_URL";
-    public const string ClusterName = "CLUSTER_NAME";
+    public const string ClusterName = EnvironmentVariableNames.ClusterName;
     public const string MaxMessageBytes = "MAX_MESSAGE_BYTES";
     public const string FlushInterval = "FLUSH_INTERVAL";
     public const string Namespaces = "NAMESPACES";
@@ -36,5 +41,5 @@ public static class EnvironmentVariables
     // The AWS SDKs' standard variables (AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL[_SQS],
     // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) are read by Shared.Aws's AwsEndpoint for the SQS sink
     // (docs/collector.md, "How it talks to SQS"); this one is named in the sink's own error.
-    public const string AwsRegion = "AWS_REGION";
+    public const string AwsRegion = EnvironmentVariableNames.Region;
 }

@@ -16,11 +16,17 @@ public sealed record ControlPlaneSettings
     /// <summary>CONTROL_PLANE_INDEX: documents go to <c>{prefix}-yyyy.MM.dd</c>.</summary>
     public required string IndexPrefix { get; init; }
 
-    /// <summary>Reads and validates the settings.</summary>
-    /// <exception cref="ConfigurationException">A setting is invalid; the message names it.</exception>
-    public static ControlPlaneSettings Load(IEnvironmentVariables environment) => new()
+    /// <summary>Reads and validates the settings, the shared ones too, reporting every bad one at once.</summary>
+    /// <exception cref="ConfigurationException">A setting is invalid; the message names each one.</exception>
+    public static ControlPlaneSettings Load(IEnvironmentVariables environment)
     {
-        Shared = FunctionSettings.Load(environment),
-        IndexPrefix = new SettingsReader(environment).GetIndexPrefix(EnvironmentVariableNames.ControlPlaneIndex, DefaultIndexPrefix),
-    };
+        var reader = new SettingsReader(environment);
+        var settings = new ControlPlaneSettings
+        {
+            Shared = FunctionSettings.Read(reader),
+            IndexPrefix = reader.GetIndexPrefix(EnvironmentVariableNames.ControlPlaneIndex, DefaultIndexPrefix),
+        };
+        reader.ThrowIfInvalid(FunctionSettings.ErrorHeading);
+        return settings;
+    }
 }

@@ -27,19 +27,24 @@ public sealed class WarningReasons
     /// <summary>The listed reasons, in order.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Reads <c>WARNING_METRIC_REASONS</c> (comma-separated); unset or empty is the default list.</summary>
-    /// <exception cref="ConfigurationException">A reason is not a Kubernetes reason name, or there are too many.</exception>
-    public static WarningReasons Parse(string? value)
+    /// <summary>Reads <c>WARNING_METRIC_REASONS</c> through <paramref name="reader"/>, recording a problem there; the default list when unset or invalid.</summary>
+    public static WarningReasons Read(SettingsReader reader)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        ArgumentNullException.ThrowIfNull(reader);
+        var value = reader.GetOptional(EnvironmentVariableNames.WarningMetricReasons);
+        if (value is null)
         {
             return Default;
         }
 
         var reasons = WarningMetric.ParseReasons(value, out var problem);
-        return problem is null
-            ? new WarningReasons(reasons)
-            : throw new ConfigurationException(EnvironmentVariableNames.WarningMetricReasons, $"{EnvironmentVariableNames.WarningMetricReasons} {problem}");
+        if (problem is not null)
+        {
+            reader.AddError(EnvironmentVariableNames.WarningMetricReasons, $"{EnvironmentVariableNames.WarningMetricReasons} {problem}");
+            return Default;
+        }
+
+        return new WarningReasons(reasons);
     }
 
     /// <summary>The name an event's <c>reason</c> (a JSON string) is counted under: itself when listed, else <see cref="WarningMetric.Other"/>.</summary>

@@ -20,11 +20,18 @@ public sealed record IndexerSettings
     /// <summary>The reasons the <c>WarningEvents</c> metric names (WARNING_METRIC_REASONS).</summary>
     public required WarningReasons WarningReasons { get; init; }
 
-    /// <summary>Reads and validates the settings; a bad one is a <see cref="ConfigurationException"/> naming it.</summary>
-    public static IndexerSettings Load(IEnvironmentVariables environment) => new()
+    /// <summary>Reads and validates the settings, the shared ones too, reporting every bad one at once.</summary>
+    /// <exception cref="ConfigurationException">A setting is invalid; the message names each one.</exception>
+    public static IndexerSettings Load(IEnvironmentVariables environment)
     {
-        Function = FunctionSettings.Load(environment),
-        EventsIndex = new SettingsReader(environment).GetIndexPrefix(EnvironmentVariableNames.EventsIndex, DefaultEventsIndex),
-        WarningReasons = WarningReasons.Parse(environment.Get(EnvironmentVariableNames.WarningMetricReasons)),
-    };
+        var reader = new SettingsReader(environment);
+        var settings = new IndexerSettings
+        {
+            Function = FunctionSettings.Read(reader),
+            EventsIndex = reader.GetIndexPrefix(EnvironmentVariableNames.EventsIndex, DefaultEventsIndex),
+            WarningReasons = WarningReasons.Read(reader),
+        };
+        reader.ThrowIfInvalid(FunctionSettings.ErrorHeading);
+        return settings;
+    }
 }

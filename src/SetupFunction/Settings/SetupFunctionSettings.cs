@@ -25,30 +25,22 @@ public sealed record SetupFunctionSettings
     /// <summary>True when the target is an OpenSearch Serverless collection.</summary>
     public bool Serverless => SigningService == "aoss";
 
-    /// <summary>Reads and validates the settings.</summary>
-    /// <exception cref="ConfigurationException">A setting is invalid; the message names it.</exception>
+    /// <summary>The first line of the init error that lists every bad setting.</summary>
+    public const string ErrorHeading = "Invalid setup function settings (environment variables):";
+
+    /// <summary>Reads and validates the settings, reporting every bad one at once.</summary>
+    /// <exception cref="ConfigurationException">A setting is invalid; the message names each one.</exception>
     public static SetupFunctionSettings Load(IEnvironmentVariables environment)
     {
         var reader = new SettingsReader(environment);
-        var auth = reader.GetString(EnvironmentVariableNames.OpenSearchAuth, "basic").ToLowerInvariant() switch
+        var settings = new SetupFunctionSettings
         {
-            "basic" => OpenSearchAuth.Basic,
-            "sigv4" => OpenSearchAuth.SigV4,
-            var other => throw new ConfigurationException(EnvironmentVariableNames.OpenSearchAuth, $"{EnvironmentVariableNames.OpenSearchAuth}='{other}' is not one of: basic, sigv4."),
+            Auth = reader.GetChoice(EnvironmentVariableNames.OpenSearchAuth, "basic", [("basic", OpenSearchAuth.Basic), ("sigv4", OpenSearchAuth.SigV4)]),
+            SigningService = reader.GetChoice(EnvironmentVariableNames.OpenSearchService, "es", [("es", "es"), ("aoss", "aoss")]),
+            Region = reader.GetOptional(EnvironmentVariableNames.Region),
+            DelegateFunction = reader.GetOptional(EnvironmentVariableNames.SetupDelegateFunction),
         };
-        var service = reader.GetString(EnvironmentVariableNames.OpenSearchService, "es").ToLowerInvariant();
-        if (service is not ("es" or "aoss"))
-        {
-            throw new ConfigurationException(EnvironmentVariableNames.OpenSearchService, $"{EnvironmentVariableNames.OpenSearchService}='{service}' is not one of: es, aoss.");
-        }
-
-        var delegateFunction = reader.GetString(EnvironmentVariableNames.SetupDelegateFunction, string.Empty);
-        return new SetupFunctionSettings
-        {
-            Auth = auth,
-            SigningService = service,
-            Region = reader.GetString(EnvironmentVariableNames.Region, string.Empty) is { Length: > 0 } region ? region : null,
-            DelegateFunction = delegateFunction.Length == 0 ? null : delegateFunction,
-        };
+        reader.ThrowIfInvalid(ErrorHeading);
+        return settings;
     }
 }

@@ -1,6 +1,6 @@
 namespace Shared.Contract.Settings;
 
-/// <summary>Environment variables from a dictionary: for tests, benchmarks and local runs.</summary>
+/// <summary>Environment variables from a dictionary: for tests, benchmarks and local runs; a variable not in it is unset.</summary>
 public sealed class DictionaryEnvironmentVariables(IReadOnlyDictionary<string, string> values) : IEnvironmentVariables
 {
     /// <inheritdoc />

@@ -1,8 +1,9 @@
 namespace Shared.Contract.Settings;
 
-/// <summary>Read access to environment variables: the seam that lets settings and the runtime loop be tested without a process.</summary>
-public interface IEnvironmentVariables
+/// <summary>
+/// Read access to environment variables: the seam that lets settings and the runtime loop be tested without a
+/// process. A settings source whose names are written as they are (<c>QUEUE_URL</c>).
+/// </summary>
+public interface IEnvironmentVariables : ISettingsSource
 {
-    /// <summary>The variable's value, or null when it is not set.</summary>
-    string? Get(string name);
 }

@@ -136,7 +136,7 @@ public sealed partial class ManifestTests
         var container = Assert.Single(((YamlSequenceNode)Node(Kind("Deployment"), "spec", "template", "spec", "containers")).Children);
         var env = ((YamlSequenceNode)Node(container, "env")).Children.ToDictionary(e => Scalar(e, "name")!, e => Scalar(e, "value") ?? "from-downward-api");
 
-        var settings = Collector.Settings.CollectorSettingsReader.Read(env!, dryRun: false);
+        var settings = Collector.Settings.CollectorSettingsReader.Read(new Shared.Contract.Settings.DictionaryEnvironmentVariables(env), dryRun: false);
 
         Assert.True(settings.LeaderElection);
         var leaseNames = ((YamlSequenceNode)Node(Kind("Role"), "rules")).Children

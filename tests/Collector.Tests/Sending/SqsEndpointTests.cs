@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using Collector.Sending;
 using Collector.Settings;
 using Shared.Aws;
@@ -67,9 +68,9 @@ public sealed class SqsEndpointTests
     [Fact]
     public void Resolve_NoRegionAnywhere_FailsNamingAwsRegionAndQueueUrl()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => Resolve(new Uri("http://127.0.0.1:5000/123456789012/events"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")));
+        var error = Assert.Throws<ConfigurationException>(() => Resolve(new Uri("http://127.0.0.1:5000/123456789012/events"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")));
 
-        var line = Assert.Single(error.Errors);
+        var line = Assert.Single(error.Errors).Message;
         Assert.Contains("AWS_REGION", line, StringComparison.Ordinal);
         Assert.Contains("QUEUE_URL", line, StringComparison.Ordinal);
         Assert.Contains("http://127.0.0.1:5000/123456789012/events", line, StringComparison.Ordinal);
@@ -78,9 +79,9 @@ public sealed class SqsEndpointTests
     [Fact]
     public void Resolve_EndpointNotAUrl_FailsNamingTheVariableAndValue()
     {
-        var error = Assert.Throws<InvalidSettingsException>(() => Resolve(QueueUrl, ("AWS_ENDPOINT_URL_SQS", "localhost:4566")));
+        var error = Assert.Throws<ConfigurationException>(() => Resolve(QueueUrl, ("AWS_ENDPOINT_URL_SQS", "localhost:4566")));
 
-        Assert.Contains("AWS_ENDPOINT_URL_SQS must be an http(s) URL, got 'localhost:4566'", Assert.Single(error.Errors), StringComparison.Ordinal);
+        Assert.Contains("AWS_ENDPOINT_URL_SQS must be an http(s) URL, got 'localhost:4566'", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
     }
 
     [Theory]

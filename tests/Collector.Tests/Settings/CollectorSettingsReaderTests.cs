@@ -1,19 +1,24 @@
 using Collector.Settings;
+using Shared.Contract.Settings;
 
 namespace Collector.Tests.Settings;
 
 public sealed class CollectorSettingsReaderTests
 {
-    private static Dictionary<string, string?> Valid() => new()
+    private static Dictionary<string, string> Valid() => new()
     {
         ["QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/events",
         ["CLUSTER_NAME"] = "prod",
     };
 
+    // Through the production reader, from a dictionary instead of the process environment.
+    private static CollectorSettings Read(Dictionary<string, string> environment, bool dryRun) =>
+        CollectorSettingsReader.Read(new DictionaryEnvironmentVariables(environment), dryRun);
+
     [Fact]
     public void Read_OnlyRequiredSettings_UsesDocumentedDefaults()
     {
-        var settings = CollectorSettingsReader.Read(Valid(), dryRun: false);
+        var settings = Read(Valid(), dryRun: false);
 
         Assert.Equal(new Uri("https://sqs.us-east-1.amazonaws.com/123456789012/events"), settings.QueueUrl);
         Assert.Equal("prod", settings.ClusterName);
@@ -36,7 +41,7 @@ public sealed class CollectorSettingsReaderTests
         var environment = Valid();
         environment["HEARTBEAT_INTERVAL"] = value;
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), CollectorSettingsReader.Read(environment, dryRun: false).HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Read(environment, dryRun: false).HeartbeatInterval);
     }
 
     [Fact]
@@ -45,15 +50,15 @@ public sealed class CollectorSettingsReaderTests
         var environment = Valid();
         environment.Remove("QUEUE_URL");
 
-        var error = Assert.Throws<InvalidSettingsException>(() => CollectorSettingsReader.Read(environment, dryRun: false));
+        var error = Assert.Throws<ConfigurationException>(() => Read(environment, dryRun: false));
 
-        Assert.Contains(error.Errors, e => e.StartsWith("QUEUE_URL", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Message.StartsWith("QUEUE_URL", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Read_MissingQueueUrlInDryRun_IsAccepted()
     {
-        var settings = CollectorSettingsReader.Read(new Dictionary<string, string?>(), dryRun: true);
+        var settings = Read([], dryRun: true);
 
         Assert.True(settings.DryRun);
         Assert.Null(settings.QueueUrl);
@@ -78,9 +83,9 @@ public sealed class CollectorSettingsReaderTests
         var environment = Valid();
         environment[name] = value;
 
-        var error = Assert.Throws<InvalidSettingsException>(() => CollectorSettingsReader.Read(environment, dryRun: false));
+        var error = Assert.Throws<ConfigurationException>(() => Read(environment, dryRun: false));
 
-        var line = Assert.Single(error.Errors);
+        var line = Assert.Single(error.Errors).Message;
         Assert.StartsWith(name, line, StringComparison.Ordinal);
         Assert.Contains("'" + value + "'", line, StringComparison.Ordinal);
     }
@@ -92,7 +97,7 @@ public sealed class CollectorSettingsReaderTests
         environment["MAX_MESSAGE_BYTES"] = "x";
         environment["FLUSH_INTERVAL"] = "y";
 
-        var error = Assert.Throws<InvalidSettingsException>(() => CollectorSettingsReader.Read(environment, dryRun: false));
+        var error = Assert.Throws<ConfigurationException>(() => Read(environment, dryRun: false));
 
         Assert.Equal(2, error.Errors.Count);
         Assert.Contains("MAX_MESSAGE_BYTES", error.Message, StringComparison.Ordinal);
@@ -110,7 +115,7 @@ public sealed class CollectorSettingsReaderTests
         var environment = Valid();
         environment["FLUSH_INTERVAL"] = text;
 
-        var settings = CollectorSettingsReader.Read(environment, dryRun: false);
+        var settings = Read(environment, dryRun: false);
 
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), settings.FlushInterval);
     }
@@ -122,7 +127,7 @@ public sealed class CollectorSettingsReaderTests
         environment["NAMESPACES"] = " default, kube-system ,,";
         environment["EXCLUDE_REASONS"] = "Pulled";
 
-        var settings = CollectorSettingsReader.Read(environment, dryRun: false);
+        var settings = Read(environment, dryRun: false);
 
         Assert.Equal(["default", "kube-system"], settings.Namespaces);
         Assert.Equal(["Pulled"], settings.ExcludeReasons);
@@ -134,10 +139,10 @@ public sealed class CollectorSettingsReaderTests
         var environment = Valid();
         environment["LEADER_ELECTION"] = "true";
 
-        var error = Assert.Throws<InvalidSettingsException>(() => CollectorSettingsReader.Read(environment, dryRun: false));
+        var error = Assert.Throws<ConfigurationException>(() => Read(environment, dryRun: false));
 
-        Assert.Contains(error.Errors, e => e.StartsWith("POD_NAME", StringComparison.Ordinal));
-        Assert.Contains(error.Errors, e => e.StartsWith("POD_NAMESPACE", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Message.StartsWith("POD_NAME", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Message.StartsWith("POD_NAMESPACE", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -147,8 +152,8 @@ public sealed class CollectorSettingsReaderTests
         environment["WATCH_IDLE_TIMEOUT"] = "5m";
         environment["HEALTH_STALL_TIMEOUT"] = "1m";
 
-        var error = Assert.Throws<InvalidSettingsException>(() => CollectorSettingsReader.Read(environment, dryRun: false));
+        var error = Assert.Throws<ConfigurationException>(() => Read(environment, dryRun: false));
 
-        Assert.Contains(error.Errors, e => e.StartsWith("HEALTH_STALL_TIMEOUT", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Message.StartsWith("HEALTH_STALL_TIMEOUT", StringComparison.Ordinal));
     }
 }

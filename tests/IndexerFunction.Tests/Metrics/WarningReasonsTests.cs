@@ -1,11 +1,19 @@
 using System.Text.Json;
 using IndexerFunction.Metrics;
+using IndexerFunction.Settings;
 using Shared.Contract.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 
 public sealed class WarningReasonsTests
 {
+    // Through the production reader: the indexer's settings with WARNING_METRIC_REASONS set to value (null: unset).
+    private static WarningReasons Read(string? value)
+    {
+        var environment = new Dictionary<string, string?> { ["CLUSTER_NAME"] = "c", ["WARNING_METRIC_REASONS"] = value };
+        return IndexerSettings.Load(new DictionaryEnvironmentVariables(environment)).WarningReasons;
+    }
+
     private static string NameOf(WarningReasons reasons, string reasonJson)
     {
         using var json = JsonDocument.Parse(reasonJson);
@@ -16,9 +24,9 @@ public sealed class WarningReasonsTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("  ")]
-    public void Parse_Unset_IsTheDefaultList(string? value)
+    public void Load_Unset_IsTheDefaultList(string? value)
     {
-        Assert.Same(WarningReasons.Default, WarningReasons.Parse(value));
+        Assert.Same(WarningReasons.Default, Read(value));
     }
 
     [Fact]
@@ -44,9 +52,9 @@ public sealed class WarningReasonsTests
     }
 
     [Fact]
-    public void Parse_CommaSeparatedList_KeepsThoseInOrderOnce()
+    public void Load_CommaSeparatedList_KeepsThoseInOrderOnce()
     {
-        var reasons = WarningReasons.Parse(" BackOff,WidgetReconcileFailed,,BackOff ");
+        var reasons = Read(" BackOff,WidgetReconcileFailed,,BackOff ");
 
         Assert.Equal(["BackOff", "WidgetReconcileFailed"], reasons.Names);
         Assert.Equal("Other", NameOf(reasons, "\"FailedScheduling\""));
@@ -57,18 +65,18 @@ public sealed class WarningReasonsTests
     [InlineData("reason=BackOff", "'reason=BackOff'")]
     [InlineData("1stReason", "'1stReason'")]
     [InlineData("BackOff,Other", "'Other'")]
-    public void Parse_NotAReasonName_NamesTheSettingAndTheValue(string value, string expected)
+    public void Load_NotAReasonName_NamesTheSettingAndTheValue(string value, string expected)
     {
-        var ex = Assert.Throws<ConfigurationException>(() => WarningReasons.Parse(value));
+        var ex = Assert.Throws<ConfigurationException>(() => Read(value));
 
         Assert.Equal("WARNING_METRIC_REASONS", ex.Setting);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_MoreThanTheBound_IsRefusedSayingWhy()
+    public void Load_MoreThanTheBound_IsRefusedSayingWhy()
     {
-        var ex = Assert.Throws<ConfigurationException>(() => WarningReasons.Parse(string.Join(",", Enumerable.Range(0, 51).Select(i => $"Reason{i}"))));
+        var ex = Assert.Throws<ConfigurationException>(() => Read(string.Join(",", Enumerable.Range(0, 51).Select(i => $"Reason{i}"))));
 
         Assert.Contains("at most 50", ex.Message, StringComparison.Ordinal);
     }

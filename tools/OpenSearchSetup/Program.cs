@@ -13,7 +13,7 @@ try
 {
     settings = SetupSettings.Parse(args, Environment.GetEnvironmentVariable);
 }
-catch (SetupSettingsException ex)
+catch (ConfigurationException ex)
 {
     Console.Error.WriteLine(ex.Message);
     Console.Error.WriteLine(SetupSettings.Usage);

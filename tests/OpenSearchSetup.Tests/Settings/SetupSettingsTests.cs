@@ -1,5 +1,6 @@
 using DomainSetup.Assets;
 using OpenSearchSetup.Settings;
+using Shared.Contract.Settings;
 
 namespace OpenSearchSetup.Tests.Settings;
 
@@ -68,29 +69,50 @@ public sealed class SetupSettingsTests
     public void Parse_BadOption_FailsNamingIt(string option, string? value = null)
     {
         string[] args = value is null ? [] : ["--cluster-name", "demo", option, value];
-        var ex = Assert.Throws<SetupSettingsException>(() => Parse(args));
-        Assert.Equal(option, ex.Option);
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(args));
+        Assert.Equal(option, ex.Setting);
     }
 
     [Fact]
     public void Parse_ServerlessWithBasicAuth_FailsNamingAuth()
     {
-        var ex = Assert.Throws<SetupSettingsException>(() => Parse(["--cluster-name", "demo", "--service", "aoss"]));
-        Assert.Equal("--auth", ex.Option);
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(["--cluster-name", "demo", "--service", "aoss"]));
+        Assert.Equal("--auth", ex.Setting);
         Assert.Contains("SigV4", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_VerifyWithoutCluster_FailsNamingClusterName()
     {
-        var ex = Assert.Throws<SetupSettingsException>(() => Parse(["verify", "--ssm-parameter-prefix", "/a/b"]));
-        Assert.Equal("--cluster-name", ex.Option);
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(["verify", "--ssm-parameter-prefix", "/a/b"]));
+        Assert.Equal("--cluster-name", ex.Setting);
     }
 
     [Fact]
     public void Parse_UnknownCommand_FailsNamingIt()
     {
-        var ex = Assert.Throws<SetupSettingsException>(() => Parse(["install", "--cluster-name", "demo"]));
-        Assert.Equal("install", ex.Option);
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(["install", "--cluster-name", "demo"]));
+        Assert.Equal("command", ex.Setting);
+        Assert.Contains("'install' is not a command", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SeveralBadOptions_ReportsEveryOneAtOnce()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(["--cluster-name", "demo", "--events-retention-days", "0", "--auth", "kerberos", "--colour", "blue"]));
+
+        Assert.Equal(["--auth", "--colour", "--events-retention-days"], ex.Errors.Select(e => e.Setting).Order(StringComparer.Ordinal));
+        Assert.Contains("--auth='kerberos'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--events-retention-days='0'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("--colour is not an option", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BadValueFromTheEnvironment_NamesTheOptionAndTheVariable()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Parse(["--cluster-name", "demo"], new() { ["EVENTS_INDEX"] = "Events" }));
+
+        Assert.Equal("--events-index (from EVENTS_INDEX)", ex.Setting);
+        Assert.Contains("'Events'", ex.Message, StringComparison.Ordinal);
     }
 }

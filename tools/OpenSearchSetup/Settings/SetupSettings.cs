@@ -1,4 +1,3 @@
-using System.Globalization;
 using DomainSetup.Assets;
 using DomainSetup.Setup;
 using Shared.Contract.Settings;
@@ -78,31 +77,54 @@ public sealed class SetupSettings
         Serverless = Service == "aoss",
     };
 
-    /// <summary>Parses the command line; <paramref name="environment"/> supplies the fallbacks.</summary>
+    /// <summary>The first line of the error that lists every bad option; the usage follows it.</summary>
+    public const string ErrorHeading = "Invalid command line:";
+
+    // The functions' variables the same shell may already hold: an option not given falls back to its variable.
+    private static readonly Dictionary<string, string> Fallbacks = new(StringComparer.Ordinal)
+    {
+        ["cluster-name"] = EnvironmentVariableNames.ClusterName,
+        ["ssm-parameter-prefix"] = EnvironmentVariableNames.SsmParameterPrefix,
+        ["events-index"] = EnvironmentVariableNames.EventsIndex,
+        ["control-plane-index"] = EnvironmentVariableNames.ControlPlaneIndex,
+        ["auth"] = EnvironmentVariableNames.OpenSearchAuth,
+        ["service"] = EnvironmentVariableNames.OpenSearchService,
+    };
+
+    /// <summary>Parses the command line, reporting every bad option at once; <paramref name="environment"/> supplies the fallbacks.</summary>
+    /// <exception cref="ConfigurationException">An option or the command is invalid; the message names each one.</exception>
     public static SetupSettings Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = new SettingsReader(new CommandLineSource(options, Fallbacks, environment));
         var command = SetupCommand.Setup;
         var start = 0;
         if (args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
-            command = args[0] switch
+            switch (args[0])
             {
-                "verify" => SetupCommand.Verify,
-                "setup" => SetupCommand.Setup,
-                _ => throw new SetupSettingsException(args[0], "is not a command: use verify, or no command to run the setup."),
-            };
+                case "verify":
+                    command = SetupCommand.Verify;
+                    break;
+                case "setup":
+                    break;
+                default:
+                    reader.AddError(CommandLineSource.Command, $"'{args[0]}' is not a command: use verify, or no command to run the setup.");
+                    break;
+            }
+
             start = 1;
         }
 
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = start; i < args.Count; i++)
         {
             var name = args[i];
             if (!name.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
             {
-                throw new SetupSettingsException(name, "expected --<option> <value>.");
+                reader.AddError(name.TrimStart('-'), $"'{SettingsReader.Shown(name)}': expected --<option> <value>.");
+                continue;
             }
 
             options[name[2..]] = args[++i];
@@ -110,90 +132,71 @@ public sealed class SetupSettings
 
         foreach (var name in options.Keys.Where(k => !KnownOptions.Contains(k)))
         {
-            throw new SetupSettingsException($"--{name}", "is not an option.");
+            reader.AddError(name, $"--{name} is not an option.");
         }
 
-        string? Get(string option, string? variable) =>
-            options.TryGetValue(option, out var value) ? value : variable is null ? null : environment(variable) is { Length: > 0 } v ? v : null;
-
-        var cluster = Get("cluster-name", EnvironmentVariableNames.ClusterName);
+        var cluster = reader.GetOptional("cluster-name");
         if (command == SetupCommand.Verify && cluster is null)
         {
-            throw new SetupSettingsException("--cluster-name", "is required by verify: the queues are named after the cluster.");
+            reader.AddError("cluster-name", "--cluster-name is required by verify: the queues are named after the cluster.");
         }
 
-        var prefix = Get("ssm-parameter-prefix", EnvironmentVariableNames.SsmParameterPrefix);
+        var prefix = reader.GetOptional("ssm-parameter-prefix");
         if (prefix is null)
         {
-            prefix = cluster is not null
-                ? OpenSearchParameterPrefix.DefaultFor(cluster)
-                : throw new SetupSettingsException("--cluster-name", "is required unless --ssm-parameter-prefix is given.");
+            if (cluster is null && command != SetupCommand.Verify)
+            {
+                reader.AddError("cluster-name", "--cluster-name is required unless --ssm-parameter-prefix is given.");
+            }
+
+            prefix = OpenSearchParameterPrefix.DefaultFor(cluster ?? string.Empty);
+        }
+        else if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
+        {
+            reader.AddError("ssm-parameter-prefix", $"{reader.NameOf("ssm-parameter-prefix")}='{prefix}' {OpenSearchParameterPrefix.Rule}.");
         }
 
-        if (!OpenSearchParameterPrefix.IsWellFormed(prefix))
-        {
-            throw new SetupSettingsException("--ssm-parameter-prefix", $"'{prefix}' {OpenSearchParameterPrefix.Rule}.");
-        }
-
-        Uri? dashboards = null;
-        if (Get("dashboards-url", null) is { } url && !Uri.TryCreate(url.TrimEnd('/') + "/", UriKind.Absolute, out dashboards))
-        {
-            throw new SetupSettingsException("--dashboards-url", $"'{url}' is not an absolute URL.");
-        }
+        var dashboards = reader.GetHttpUri("dashboards-url", "an absolute http(s) URL");
 
         ISetupAssets assets = EmbeddedSetupAssets.Instance;
-        if (Get("assets", null) is { } directory)
+        if (reader.GetOptional("assets") is { } directory)
         {
-            assets = Directory.Exists(directory)
-                ? new DirectorySetupAssets(directory)
-                : throw new SetupSettingsException("--assets", $"{directory} does not exist.");
+            if (Directory.Exists(directory))
+            {
+                assets = new DirectorySetupAssets(directory);
+            }
+            else
+            {
+                reader.AddError("assets", $"--assets='{directory}' does not exist.");
+            }
         }
 
-        var auth = (Get("auth", EnvironmentVariableNames.OpenSearchAuth) ?? "basic").ToLowerInvariant();
-        if (auth is not ("basic" or "sigv4"))
-        {
-            throw new SetupSettingsException("--auth", $"'{auth}' is not one of: basic, sigv4.");
-        }
-
-        var service = (Get("service", EnvironmentVariableNames.OpenSearchService) ?? "es").ToLowerInvariant();
-        if (service is not ("es" or "aoss"))
-        {
-            throw new SetupSettingsException("--service", $"'{service}' is not one of: es, aoss.");
-        }
-
-        if (service == "aoss" && auth != "sigv4")
+        var auth = reader.GetChoice("auth", "basic", [("basic", "basic"), ("sigv4", "sigv4")]);
+        var service = reader.GetChoice("service", "es", [("es", "es"), ("aoss", "aoss")]);
+        if (service == "aoss" && auth != "sigv4" && !reader.HasError("auth"))
         {
             // Every Serverless collection refuses basic authentication.
-            throw new SetupSettingsException("--auth", "must be sigv4 with --service aoss: OpenSearch Serverless accepts only SigV4-signed requests.");
+            reader.AddError("auth", $"{reader.NameOf("auth")} must be sigv4 with --service aoss: OpenSearch Serverless accepts only SigV4-signed requests.");
         }
 
-        return new SetupSettings
+        var settings = new SetupSettings
         {
             Command = command,
             ClusterName = cluster,
             Auth = auth,
             Service = service,
             ParameterPrefix = prefix,
-            EventsIndex = Get("events-index", EnvironmentVariableNames.EventsIndex) ?? SetupOptions.DefaultEventsIndex,
-            ControlPlaneIndex = Get("control-plane-index", EnvironmentVariableNames.ControlPlaneIndex) ?? SetupOptions.DefaultControlPlaneIndex,
-            EventsRetentionDays = Number(Get("events-retention-days", null), SetupOptions.DefaultEventsRetentionDays, 1, SetupOptions.MaxRetentionDays, "--events-retention-days", "a number of days"),
-            ControlPlaneRetentionDays = Number(Get("control-plane-retention-days", null), SetupOptions.DefaultControlPlaneRetentionDays, 1, SetupOptions.MaxRetentionDays, "--control-plane-retention-days", "a number of days"),
-            DashboardsUrl = dashboards,
+            EventsIndex = reader.GetIndexPrefix("events-index", SetupOptions.DefaultEventsIndex),
+            ControlPlaneIndex = reader.GetIndexPrefix("control-plane-index", SetupOptions.DefaultControlPlaneIndex),
+            EventsRetentionDays = reader.GetInt32("events-retention-days", SetupOptions.DefaultEventsRetentionDays, 1, SetupOptions.MaxRetentionDays),
+            ControlPlaneRetentionDays = reader.GetInt32("control-plane-retention-days", SetupOptions.DefaultControlPlaneRetentionDays, 1, SetupOptions.MaxRetentionDays),
+            // Relative paths (saved objects, the app) are resolved against it, so it ends with '/'.
+            DashboardsUrl = dashboards is null ? null : new Uri(dashboards.OriginalString.TrimEnd('/') + "/"),
             Assets = assets,
-            WindowMinutes = Number(Get("window-minutes", null), 15, 5, 1440, "--window-minutes", "a number of minutes"),
-            MaxMessageAgeSeconds = Number(Get("max-message-age-seconds", null), 900, 60, 345_600, "--max-message-age-seconds", "a number of seconds"),
+            WindowMinutes = reader.GetInt32("window-minutes", 15, 5, 1440),
+            MaxMessageAgeSeconds = reader.GetInt32("max-message-age-seconds", 900, 60, 345_600),
         };
-    }
-
-    private static int Number(string? text, int fallback, int min, int max, string option, string what)
-    {
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new SetupSettingsException(option, $"'{text}' is not {what} between {min} and {max}.");
+        reader.ThrowIfInvalid(ErrorHeading);
+        return settings;
     }
 }

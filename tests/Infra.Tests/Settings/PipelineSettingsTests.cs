@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using Infra.Settings;
 
 namespace Infra.Tests.Settings;
@@ -68,23 +69,23 @@ public sealed class PipelineSettingsTests
     [InlineData("vpcSsmEndpoint", "true", "vpcSubnetIds")]
     public void FromContext_IncompleteOrWrongVpcKeys_FailNamingTheKeyToFix(string key, string value, string expected)
     {
-        var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
-        Assert.Equal(expected, ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read((key, value)));
+        Assert.Equal(expected, ex.Setting);
     }
 
     [Fact]
     public void FromContext_OwnGroupsWithSsmEndpointButNoVpc_AsksForTheVpc()
     {
-        var ex = Assert.Throws<SettingsException>(() => Read(("vpcSubnetIds", "subnet-0a1b2c3d"), ("vpcSecurityGroupIds", "sg-0a1b2c3d"), ("vpcSsmEndpoint", "true"), ("vpcId", "")));
-        Assert.Equal("vpcId", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read(("vpcSubnetIds", "subnet-0a1b2c3d"), ("vpcSecurityGroupIds", "sg-0a1b2c3d"), ("vpcSsmEndpoint", "true"), ("vpcId", "")));
+        Assert.Equal("vpcId", ex.Setting);
         Assert.Contains("vpcSsmEndpoint", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FromContext_ServerlessWithBasicAuth_FailsNamingOpenSearchAuth()
     {
-        var ex = Assert.Throws<SettingsException>(() => Read(("openSearchService", "aoss")));
-        Assert.Equal("openSearchAuth", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read(("openSearchService", "aoss")));
+        Assert.Equal("openSearchAuth", ex.Setting);
     }
 
     [Theory]
@@ -102,8 +103,8 @@ public sealed class PipelineSettingsTests
             pairs.Add(("openSearchCollectionName", name));
         }
 
-        var ex = Assert.Throws<SettingsException>(() => Read([.. pairs]));
-        Assert.Equal("openSearchCollectionName", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read([.. pairs]));
+        Assert.Equal("openSearchCollectionName", ex.Setting);
     }
 
     [Theory]
@@ -113,8 +114,8 @@ public sealed class PipelineSettingsTests
     [InlineData("enableControlPlaneLogs", "on")]
     public void FromContext_InvalidSetupKey_FailsNamingIt(string key, string value)
     {
-        var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
-        Assert.Equal(key, ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read((key, value)));
+        Assert.Equal(key, ex.Setting);
     }
 
     [Theory]
@@ -159,7 +160,7 @@ public sealed class PipelineSettingsTests
     [InlineData("outageHoldHours", "3d")]
     public void FromContext_InvalidValue_FailsNamingTheKey(string key, string value)
     {
-        var ex = Assert.Throws<SettingsException>(() => Read((key, value)));
+        var ex = Assert.Throws<ConfigurationException>(() => Read((key, value)));
         // irsa without a provider and deployCollector without a kubectl role name the key that is missing.
         var expected = (key, value) switch
         {
@@ -167,15 +168,15 @@ public sealed class PipelineSettingsTests
             ("deployCollector", "true") => "kubectlRoleArn",
             _ => key,
         };
-        Assert.Equal(expected, ex.Key);
+        Assert.Equal(expected, ex.Setting);
         Assert.Contains($"'{expected}'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FromContext_BatchAboveTenWithoutWindow_IsRejected()
     {
-        var ex = Assert.Throws<SettingsException>(() => Read(("indexerBatchSize", "50"), ("indexerMaxBatchingWindowSeconds", "0")));
-        Assert.Equal("indexerMaxBatchingWindowSeconds", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read(("indexerBatchSize", "50"), ("indexerMaxBatchingWindowSeconds", "0")));
+        Assert.Equal("indexerMaxBatchingWindowSeconds", ex.Setting);
     }
 
     [Fact]
@@ -215,8 +216,8 @@ public sealed class PipelineSettingsTests
     [Fact]
     public void FromContext_MultiArchCollectorWithoutImage_SaysHowToBuildOne()
     {
-        var ex = Assert.Throws<SettingsException>(() => Read(("collectorArchitecture", "multi")));
-        Assert.Equal("collectorArchitecture", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => Read(("collectorArchitecture", "multi")));
+        Assert.Equal("collectorArchitecture", ex.Setting);
         Assert.Contains("collectorImage", ex.Message, StringComparison.Ordinal);
         Assert.Contains("docker buildx build --platform linux/amd64,linux/arm64", ex.Message, StringComparison.Ordinal);
     }
@@ -239,10 +240,38 @@ public sealed class PipelineSettingsTests
     [Fact]
     public void FromContext_AlarmOnAReasonTheMetricDoesNotName_SaysHowToNameIt()
     {
-        var ex = Assert.Throws<SettingsException>(() => Read(("warningReasons", "BackOff"), ("warningAlarms", "FailedScheduling=10")));
+        var ex = Assert.Throws<ConfigurationException>(() => Read(("warningReasons", "BackOff"), ("warningAlarms", "FailedScheduling=10")));
 
-        Assert.Equal("warningAlarms", ex.Key);
+        Assert.Equal("warningAlarms", ex.Setting);
         Assert.Contains("warningReasons", ex.Message, StringComparison.Ordinal);
         Assert.Contains("could never fire", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_SeveralBadKeys_ReportsEveryOneAtOnceSayingHowToPassIt()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Read(
+            ("clusterName", "bad name!"),
+            ("bulkMaxBytes", "lots"),
+            ("indexerBatchSize", "50"),
+            ("indexerMaxBatchingWindowSeconds", "0"),
+            ("vpcSubnetIds", new object[] { "subnet-0a1b2c3d", "vpc-0a1b2c3d" }),
+            ("alarmEmail", "ops")));
+
+        Assert.Equal(["clusterName", "bulkMaxBytes", "indexerMaxBatchingWindowSeconds", "alarmEmail", "vpcSubnetIds", "vpcId"], ex.Errors.Select(e => e.Setting));
+        Assert.Contains("bulkMaxBytes='lots' is not a whole number", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'vpc-0a1b2c3d' is not a subnet id", ex.Message, StringComparison.Ordinal);
+        Assert.All(ex.Errors, e => Assert.Contains($"Pass it with `-c {e.Setting}=...`", e.Message, StringComparison.Ordinal));
+        Assert.StartsWith(PipelineSettings.ErrorHeading, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromContext_NumbersAndFlagsFromCdkJson_ReadAsTyped()
+    {
+        var settings = Read(("bulkMaxBytes", 1048576.0), ("indexerMemoryMb", 1024), ("deployCollector", false), ("openSearchSetup", false));
+
+        Assert.Equal(1048576, settings.BulkMaxBytes);
+        Assert.Equal(1024, settings.IndexerMemoryMb);
+        Assert.False(settings.OpenSearchSetup);
     }
 }

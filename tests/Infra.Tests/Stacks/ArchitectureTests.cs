@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using System.Text.Json;
 using Infra.Collector;
 using Infra.Settings;
@@ -78,12 +79,12 @@ public sealed class ArchitectureTests
         var empty = Directory.CreateTempSubdirectory("prebuilt-empty-").FullName;
         try
         {
-            var ex = Assert.Throws<SettingsException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
+            var ex = Assert.Throws<ConfigurationException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
             {
                 ["architecture"] = architecture,
                 ["prebuiltFunctionsDir"] = empty,
             }));
-            Assert.Equal("prebuiltFunctionsDir", ex.Key);
+            Assert.Equal("prebuiltFunctionsDir", ex.Setting);
             Assert.Contains($"-c Release -r {runtime} ", ex.Message, StringComparison.Ordinal);
         }
         finally
@@ -110,12 +111,12 @@ public sealed class ArchitectureTests
                 File.WriteAllBytes(Path.Combine(prebuilt, project, "bootstrap"), header);
             }
 
-            var ex = Assert.Throws<SettingsException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
+            var ex = Assert.Throws<ConfigurationException>(() => SynthesizedPipeline.Create(new Dictionary<string, object>
             {
                 ["architecture"] = "arm64",
                 ["prebuiltFunctionsDir"] = prebuilt,
             }));
-            Assert.Equal("prebuiltFunctionsDir", ex.Key);
+            Assert.Equal("prebuiltFunctionsDir", ex.Setting);
             Assert.Contains("is an x86_64 executable, not arm64 (linux-arm64)", ex.Message, StringComparison.Ordinal);
         }
         finally

@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using Amazon.CDK.Assertions;
 using Infra.Settings;
 
@@ -55,8 +56,8 @@ public sealed class ContextOverrideTests
     [Fact]
     public void Synth_WithoutClusterName_FailsNamingTheKey()
     {
-        var ex = Assert.Throws<SettingsException>(() => PipelineSettings.FromContext(_ => null));
-        Assert.Equal("clusterName", ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => PipelineSettings.FromContext(_ => null));
+        Assert.Equal("clusterName", ex.Setting);
         Assert.Contains("clusterName", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using System.Text.Json;
 using Infra.Settings;
 
@@ -66,7 +67,7 @@ public sealed class SigV4AccessTests
     public void FromContext_BadSigV4Settings_FailNamingTheKey(string key, string value, string expected)
     {
         var values = new Dictionary<string, object> { ["clusterName"] = "demo", [key] = value };
-        var ex = Assert.Throws<SettingsException>(() => PipelineSettings.FromContext(k => values.GetValueOrDefault(k)));
-        Assert.Equal(expected, ex.Key);
+        var ex = Assert.Throws<ConfigurationException>(() => PipelineSettings.FromContext(k => values.GetValueOrDefault(k)));
+        Assert.Equal(expected, ex.Setting);
     }
 }

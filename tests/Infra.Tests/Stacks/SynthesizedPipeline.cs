@@ -1,3 +1,4 @@
+using Shared.Contract.Settings;
 using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;

@@ -1,6 +1,5 @@
 using Functions.Runtime;
 using Functions.Runtime.Redelivery;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
 using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging;
@@ -26,15 +25,11 @@ public static class IndexerStartup
         var writer = await OpenSearchWriterFactory.CreateAsync(settings.Function.OpenSearch, startup.Environment, startup.Time, startup.LoggerFactory, [Template(settings.EventsIndex)], cancellationToken);
         return new SqsBatchHandler(
             writer,
-            new EventDocumentBuilder(settings.EventsIndex),
-            settings.Function.ClusterName,
+            settings,
             startup.MetricsOutput,
             startup.Time,
             new Logger<SqsBatchHandler>(startup.LoggerFactory),
-            OutageHold.Create(settings.Function, startup))
-        {
-            WarningReasons = settings.WarningReasons,
-        };
+            OutageHold.Create(settings.Function, startup));
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
+using IndexerFunction.Settings;
+using TestSupport.Settings;
 
 namespace Benchmarks.Indexer;
 
@@ -42,7 +44,7 @@ public class IndexerHandlerBenchmarks
             new BulkWriterOptions(),
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
-        _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "bench", new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        _handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "bench"))), new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
         _payload = SampleEvents.Payload(messages: 10, perMessage: 100);
         _context = new TestLambdaContext(TimeSpan.FromDays(1));
 

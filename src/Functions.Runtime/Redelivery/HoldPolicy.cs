@@ -7,28 +7,20 @@ namespace Functions.Runtime.Redelivery;
 /// How long work that fails for transient reasons is held, and how far apart its attempts are. Each copy waits
 /// twice as long as the one before (<see cref="FirstDelay"/>, doubled per generation, capped at <see cref="MaxDelay"/>,
 /// itself at most SQS's 15 minutes); once the first failure is <see cref="HoldWindow"/> old the work is no longer
-/// held and takes the queue's normal path to its dead-letter queue. The window is 72 hours by default, the time
-/// OpenSearch Ingestion keeps a buffer for an unavailable sink: the same promise for the same outage.
+/// held and takes the queue's normal path to its dead-letter queue. The values come from the settings
+/// (<see cref="From"/>), which hold the defaults: 72 hours, the time OpenSearch Ingestion keeps a buffer for an
+/// unavailable sink, first copy after 30 seconds, at most 15 minutes apart.
 /// </summary>
 public sealed record HoldPolicy
 {
-    /// <summary><see cref="HoldWindow"/> when OUTAGE_HOLD_HOURS is unset: 72 hours, an outage over a long weekend.</summary>
-    public static readonly TimeSpan DefaultHoldWindow = TimeSpan.FromHours(72);
-
-    /// <summary><see cref="FirstDelay"/> when REQUEUE_DELAY_SECONDS is unset: 30 seconds, long enough for a throttled domain to recover.</summary>
-    public static readonly TimeSpan DefaultFirstDelay = TimeSpan.FromSeconds(30);
-
-    /// <summary>Default <see cref="MaxDelay"/>: SQS's longest delay.</summary>
-    public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(SqsOutgoingMessage.MaxDelaySeconds);
-
     /// <summary>How long after its first transient failure work is still held (OUTAGE_HOLD_HOURS); zero holds nothing.</summary>
-    public TimeSpan HoldWindow { get; init; } = DefaultHoldWindow;
+    public required TimeSpan HoldWindow { get; init; }
 
     /// <summary>The delay of the first copy (REQUEUE_DELAY_SECONDS).</summary>
-    public TimeSpan FirstDelay { get; init; } = DefaultFirstDelay;
+    public required TimeSpan FirstDelay { get; init; }
 
     /// <summary>The longest delay of a copy (REQUEUE_MAX_DELAY_SECONDS).</summary>
-    public TimeSpan MaxDelay { get; init; } = DefaultMaxDelay;
+    public required TimeSpan MaxDelay { get; init; }
 
     /// <summary>The policy the settings describe.</summary>
     public static HoldPolicy From(FunctionSettings settings)

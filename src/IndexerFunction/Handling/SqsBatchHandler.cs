@@ -11,6 +11,7 @@ using IndexerFunction.Documents;
 using IndexerFunction.Messages;
 using IndexerFunction.Metrics;
 using IndexerFunction.Serialization;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging;
 using Shared.Aws;
 using Shared.Contract;
@@ -33,8 +34,8 @@ namespace IndexerFunction.Handling;
 /// neither stored nor safely re-queued.
 /// </summary>
 /// <param name="writer">The bulk writer.</param>
-/// <param name="documents">Builds one document per event.</param>
-/// <param name="defaultClusterName">CLUSTER_NAME, for messages that carry none.</param>
+/// <param name="settings">The indexer's settings, as <see cref="IndexerSettings.Load"/> read them: the index prefix, the
+/// cluster name for messages that carry none, the reasons the <c>WarningEvents</c> metric names.</param>
 /// <param name="metricsOutput">Where the EMF line goes.</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">The log.</param>
@@ -42,8 +43,7 @@ namespace IndexerFunction.Handling;
 /// batch item failure), for hosts without a queue to send to.</param>
 public sealed partial class SqsBatchHandler(
     IBulkWriter writer,
-    EventDocumentBuilder documents,
-    string defaultClusterName,
+    IndexerSettings settings,
     LineWriter metricsOutput,
     TimeProvider time,
     ILogger<SqsBatchHandler> logger,
@@ -63,9 +63,8 @@ public sealed partial class SqsBatchHandler(
     private readonly Dictionary<(string Index, string Id), int> _slots = [];
     private readonly WarningEventCounter _warnings = new();
     private readonly ArrayBufferWriter<byte> _metricLines = new(2048);
-
-    /// <summary>The reasons the <c>WarningEvents</c> metric names (WARNING_METRIC_REASONS); the rest count as <c>Other</c>.</summary>
-    public WarningReasons WarningReasons { get; init; } = WarningReasons.Default;
+    private readonly EventDocumentBuilder _documents = new(settings.EventsIndex);
+    private readonly string _defaultClusterName = settings.Function.ClusterName;
 
     /// <inheritdoc />
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -120,7 +119,7 @@ public sealed partial class SqsBatchHandler(
                 continue;
             }
 
-            using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, defaultClusterName, out var problem);
+            using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, _defaultClusterName, out var problem);
             if (message is null)
             {
                 Fail(failures, reasons, m, FailureClassification.OfInput, problem!);
@@ -132,7 +131,7 @@ public sealed partial class SqsBatchHandler(
             var position = 0;
             foreach (var evt in message.Events)
             {
-                var item = documents.TryBuild(evt, message.ClusterName, _sources, out var eventProblem);
+                var item = _documents.TryBuild(evt, message.ClusterName, _sources, out var eventProblem);
                 if (item is null)
                 {
                     Fail(failures, reasons, m, FailureClassification.OfInput, $"event {position}: {eventProblem}");
@@ -140,7 +139,7 @@ public sealed partial class SqsBatchHandler(
                 }
                 else
                 {
-                    Add(item, m, _warnings.Tag(evt, message.ClusterName, WarningReasons));
+                    Add(item, m, _warnings.Tag(evt, message.ClusterName, settings.WarningReasons));
                 }
 
                 position++;

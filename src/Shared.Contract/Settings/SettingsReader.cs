@@ -208,8 +208,9 @@ public sealed class SettingsReader(ISettingsSource source)
     }
 
     /// <summary>
-    /// A value as an error may quote it: the password of a URL (<c>https://user:secret@host</c>) is masked, since such a
-    /// URL is the one place a setting can carry a secret, and an error message ends up in logs.
+    /// A value as an error may quote it: the password of a URL (<c>https://user:secret@host</c>), or a user part with no
+    /// password (which may be a token), is masked, since such a URL is the one place a setting can carry a secret, and
+    /// an error message ends up in logs.
     /// </summary>
     public static string Shown(string value)
     {
@@ -229,9 +230,10 @@ public sealed class SettingsReader(ISettingsSource source)
             return value;
         }
 
+        // user:password keeps the user; a lone user part may itself be a token, so all of it is masked.
         var colon = authority.IndexOf(':', StringComparison.Ordinal);
-        var user = colon >= 0 && colon < at ? authority[..colon] : authority[..at];
-        return value[..authorityStart] + user + ":***" + authority[at..] + (authorityEnd < 0 ? string.Empty : value[authorityEnd..]);
+        var shown = colon >= 0 && colon < at ? authority[..colon] + ":***" : "***";
+        return value[..authorityStart] + shown + authority[at..] + (authorityEnd < 0 ? string.Empty : value[authorityEnd..]);
     }
 
     /// <summary>Parses <c>1s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c> or a plain number of seconds (<c>1.5</c>); never negative.</summary>

@@ -6,6 +6,8 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using IndexerFunction.Settings;
+using TestSupport.Settings;
 
 namespace Conformance.Tests.AwsLambdaSamples;
 
@@ -26,7 +28,7 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
             new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
-        _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        _handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), new LineWriter(Stream.Null), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
     }
 
     public async Task DisposeAsync()

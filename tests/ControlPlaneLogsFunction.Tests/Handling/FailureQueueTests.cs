@@ -14,6 +14,7 @@ using TestSupport.CloudWatchLogs;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
+using TestSupport.Settings;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;
 
@@ -60,7 +61,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
         TimeProvider.System,
         _metrics.Writer,
         NullLogger<ControlPlaneLogsHandler>.Instance,
-        new OutageHold(_sender, policy ?? new HoldPolicy(), _queueUrl, _time, NullLogger<OutageHold>.Instance));
+        new OutageHold(_sender, policy ?? FunctionSettingsFrom.HoldPolicy(), _queueUrl, _time, NullLogger<OutageHold>.Instance));
 
     private static byte[] Delivery(string stream, int lines) =>
         SubscriptionEvents.Event(SubscriptionEvents.Payload(stream, Enumerable.Range(0, lines).Select(i => ($"{stream}-{i}", SubscriptionEvents.Millis(2024, 3, 1, 10, 15, 30) + i, ControlPlaneLines.SchedulerStructured))));
@@ -124,7 +125,7 @@ public sealed class FailureQueueTests(MotoFixture moto) : IAsyncLifetime
         var recordedAt = _time.GetUtcNow() - TimeSpan.FromMinutes(3);
         var record = OnFailure(Delivery(ControlPlaneLines.SchedulerStream, 1), recordedAt);
 
-        await HandleAsync(Handler(new HoldPolicy { FirstDelay = TimeSpan.Zero }), Record("r0", record));
+        await HandleAsync(Handler(FunctionSettingsFrom.HoldPolicy() with { FirstDelay = TimeSpan.Zero }), Record("r0", record));
 
         using var sqs = moto.CreateSqsClient();
         var copy = Assert.Single((await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _queueUrl, MessageAttributeNames = ["All"], WaitTimeSeconds = 2 })).Messages);

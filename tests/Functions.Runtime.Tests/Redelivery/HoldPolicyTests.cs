@@ -1,6 +1,7 @@
 using Functions.Runtime.Redelivery;
 using Functions.Runtime.Settings;
 using Shared.Contract.Settings;
+using TestSupport.Settings;
 
 namespace Functions.Runtime.Tests.Redelivery;
 
@@ -9,7 +10,7 @@ public sealed class HoldPolicyTests
     [Fact]
     public void DelaySeconds_Defaults_DoubleFromHalfAMinuteUpToSqsFifteenMinutes()
     {
-        var policy = new HoldPolicy();
+        var policy = FunctionSettingsFrom.HoldPolicy();
 
         Assert.Equal([30, 60, 120, 240, 480, 900, 900, 900], Enumerable.Range(1, 8).Select(policy.DelaySeconds));
         Assert.Equal(900, policy.DelaySeconds(400)); // no overflow after days of copies
@@ -18,7 +19,7 @@ public sealed class HoldPolicyTests
     [Fact]
     public void DelaySeconds_MaxDelayAboveSqsLimit_IsCappedAt900()
     {
-        var policy = new HoldPolicy { FirstDelay = TimeSpan.FromSeconds(600), MaxDelay = TimeSpan.FromHours(1) };
+        var policy = FunctionSettingsFrom.HoldPolicy() with { FirstDelay = TimeSpan.FromSeconds(600), MaxDelay = TimeSpan.FromHours(1) };
 
         Assert.Equal(900, policy.DelaySeconds(2));
     }
@@ -26,13 +27,13 @@ public sealed class HoldPolicyTests
     [Fact]
     public void Holds_FirstFailureInsideOrPastTheWindow_HoldsOnlyInside()
     {
-        var policy = new HoldPolicy();
+        var policy = FunctionSettingsFrom.HoldPolicy();
         var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
 
         Assert.True(policy.Holds(now, now));
         Assert.True(policy.Holds(now - TimeSpan.FromHours(71.9), now));
         Assert.False(policy.Holds(now - TimeSpan.FromHours(72), now));
-        Assert.False(new HoldPolicy { HoldWindow = TimeSpan.Zero }.Holds(now, now));
+        Assert.False(FunctionSettingsFrom.HoldPolicy(("OUTAGE_HOLD_HOURS", "0")).Holds(now, now));
     }
 
     [Fact]

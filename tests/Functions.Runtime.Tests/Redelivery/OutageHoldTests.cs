@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Shared.Aws;
 using TestSupport.Moto;
+using TestSupport.Settings;
 
 namespace Functions.Runtime.Tests.Redelivery;
 
@@ -20,7 +21,7 @@ public sealed class OutageHoldTests(MotoFixture moto) : IDisposable
     public void Dispose() => _sender.Dispose();
 
     private OutageHold Hold(string? sourceQueueUrl = null, HoldPolicy? policy = null) =>
-        new(_sender, policy ?? new HoldPolicy(), sourceQueueUrl, _time, NullLogger<OutageHold>.Instance);
+        new(_sender, policy ?? FunctionSettingsFrom.HoldPolicy(), sourceQueueUrl, _time, NullLogger<OutageHold>.Instance);
 
     private async Task<(string Url, string Arn)> CreateQueueAsync()
     {
@@ -53,7 +54,7 @@ public sealed class OutageHoldTests(MotoFixture moto) : IDisposable
     {
         var queue = await CreateQueueAsync();
         var firstFailed = Now - TimeSpan.FromHours(30);
-        var policy = new HoldPolicy { FirstDelay = TimeSpan.Zero };
+        var policy = FunctionSettingsFrom.HoldPolicy() with { FirstDelay = TimeSpan.Zero };
 
         await Hold(policy: policy).HoldAsync([Candidate("m1", queue.Arn, "body", RetryState.Read("4", firstFailed.ToString("o", CultureInfo.InvariantCulture)), carried: new SqsMessageAttribute("clusterName", "String", "prod"))], Deadline, CancellationToken.None);
 
@@ -71,7 +72,7 @@ public sealed class OutageHoldTests(MotoFixture moto) : IDisposable
         var queue = await CreateQueueAsync();
         var recordedAt = Now - TimeSpan.FromHours(2);
 
-        await Hold(policy: new HoldPolicy { FirstDelay = TimeSpan.Zero }).HoldAsync([Candidate("m1", queue.Arn, "record", fallback: recordedAt)], Deadline, CancellationToken.None);
+        await Hold(policy: FunctionSettingsFrom.HoldPolicy() with { FirstDelay = TimeSpan.Zero }).HoldAsync([Candidate("m1", queue.Arn, "record", fallback: recordedAt)], Deadline, CancellationToken.None);
 
         var copy = await ReceiveOneAsync(queue.Url);
         Assert.Equal(recordedAt, DateTimeOffset.Parse(copy.MessageAttributes["retryFirstFailedAt"].StringValue, CultureInfo.InvariantCulture));

@@ -55,18 +55,29 @@ public sealed class FunctionSettingsTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("Upper-Case")]
-    [InlineData("_leading")]
-    [InlineData("has space")]
-    [InlineData("a/b")]
-    public void GetIndexPrefix_InvalidIndexName_FailsNamingTheSetting(string value)
+    [Fact]
+    public void Load_SeveralBadSettings_FailsOnceNamingEveryOneWithItsValue()
     {
-        var reader = new SettingsReader(new DictionaryEnvironmentVariables(new Dictionary<string, string> { ["EVENTS_INDEX"] = value }));
+        var ex = Assert.Throws<ConfigurationException>(() => Load(
+            ("SSM_PARAMETER_PREFIX", "relative/prefix"),
+            ("BULK_MAX_BYTES", "five"),
+            ("OPENSEARCH_AUTH", "iam"),
+            ("SOURCE_QUEUE_URL", "ftp://user:hunter2@sqs.eu-west-1.amazonaws.com/123456789012/q")));
 
-        var ex = Assert.Throws<ConfigurationException>(() => reader.GetIndexPrefix("EVENTS_INDEX", "eks-kubernetes-events"));
+        Assert.Equal(["SSM_PARAMETER_PREFIX", "OPENSEARCH_AUTH", "SOURCE_QUEUE_URL", "BULK_MAX_BYTES"], ex.Errors.Select(e => e.Setting));
+        Assert.StartsWith(FunctionSettings.ErrorHeading, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SSM_PARAMETER_PREFIX='relative/prefix'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("BULK_MAX_BYTES='five'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("OPENSEARCH_AUTH='iam'", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.Message, StringComparison.Ordinal);
+    }
 
-        Assert.Equal("EVENTS_INDEX", ex.Setting);
+    [Fact]
+    public void Load_BadDelayAndMaxBelowIt_ReportsTheBadDelayOnly()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => Load(("CLUSTER_NAME", "c"), ("REQUEUE_DELAY_SECONDS", "soon"), ("REQUEUE_MAX_DELAY_SECONDS", "10")));
+
+        Assert.Equal("REQUEUE_DELAY_SECONDS", Assert.Single(ex.Errors).Setting);
     }
 }
 

@@ -9,6 +9,8 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using IndexerFunction.Settings;
+using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Handling;
 
@@ -30,7 +32,7 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
             new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
-        _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        _handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
     }
 
     public async Task DisposeAsync()
@@ -207,7 +209,7 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     {
         var stdout = new CountingStream();
         var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
-        var handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(stdout), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        var handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), new LineWriter(stdout), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
         var warning = Event("w1", 1).Replace("\"type\":\"Normal\"", "\"type\":\"Warning\"", StringComparison.Ordinal);
 
         await handler.HandleAsync(Batch(Envelope("prod", warning)), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
@@ -228,7 +230,7 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
         var output = new LineWriter(stdout);
         var loggers = new JsonLoggerFactory(new JsonLoggerProvider(output, LogLevel.Information, TimeProvider.System));
         var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
-        return (new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", output, TimeProvider.System, new Logger<SqsBatchHandler>(loggers)), stdout);
+        return (new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), output, TimeProvider.System, new Logger<SqsBatchHandler>(loggers)), stdout);
     }
 
     private static List<JsonDocument> Lines(MemoryStream stream) =>

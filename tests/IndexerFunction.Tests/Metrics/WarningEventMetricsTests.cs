@@ -10,6 +10,7 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
+using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 
@@ -44,10 +45,7 @@ public sealed class WarningEventMetricsTests : IAsyncLifetime
             new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance);
-        return new SqsBatchHandler(writer, new EventDocumentBuilder(settings.EventsIndex), settings.Function.ClusterName, new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance)
-        {
-            WarningReasons = settings.WarningReasons,
-        };
+        return new SqsBatchHandler(writer, settings, new LineWriter(_metrics), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
     }
 
     private static string Warning(string uid, long resourceVersion, string reason, int count = 1, string type = "Warning") =>

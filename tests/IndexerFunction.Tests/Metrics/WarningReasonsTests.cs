@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IndexerFunction.Metrics;
 using IndexerFunction.Settings;
+using TestSupport.Settings;
 using Shared.Contract.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
@@ -10,8 +11,8 @@ public sealed class WarningReasonsTests
     // Through the production reader: the indexer's settings with WARNING_METRIC_REASONS set to value (null: unset).
     private static WarningReasons Read(string? value)
     {
-        var environment = new Dictionary<string, string?> { ["CLUSTER_NAME"] = "c", ["WARNING_METRIC_REASONS"] = value };
-        return IndexerSettings.Load(new DictionaryEnvironmentVariables(environment)).WarningReasons;
+        var environment = value is null ? FunctionSettingsFrom.Environment() : FunctionSettingsFrom.Environment(("WARNING_METRIC_REASONS", value));
+        return IndexerSettings.Load(environment).WarningReasons;
     }
 
     private static string NameOf(WarningReasons reasons, string reasonJson)

@@ -13,6 +13,8 @@ using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
+using TestSupport.Settings;
+using IndexerFunction.Settings;
 
 namespace IndexerFunction.Tests.Reliability;
 
@@ -55,12 +57,11 @@ public sealed class DomainOutageTests(MotoFixture moto) : IAsyncLifetime
             new BulkWriterOptions { RetryBackoff = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)), DeadlineMargin = TimeSpan.FromMilliseconds(300) },
             TimeProvider.System,
             NullLogger<OpenSearchBulkWriter>.Instance),
-        new EventDocumentBuilder("eks-kubernetes-events"),
-        "default-cluster",
+        IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))),
         new LineWriter(Stream.Null),
         TimeProvider.System,
         NullLogger<SqsBatchHandler>.Instance,
-        new OutageHold(_sender, policy ?? new HoldPolicy(), null, _time, NullLogger<OutageHold>.Instance));
+        new OutageHold(_sender, policy ?? FunctionSettingsFrom.HoldPolicy(), null, _time, NullLogger<OutageHold>.Instance));
 
     private SQSEvent.SQSMessage Record(string id, string body, string? cluster = null, string? generation = null, DateTimeOffset? firstFailedAt = null, string? arn = null)
     {
@@ -108,7 +109,7 @@ public sealed class DomainOutageTests(MotoFixture moto) : IAsyncLifetime
         _domain.Outage = BulkFault.DropConnection;
         var bare = SqsBatchHandlerTests.Event("b", 7, message: "Back-off \\\"restarting\\\" é");
 
-        await HandleAsync(Handler(new HoldPolicy { FirstDelay = TimeSpan.Zero }), Record("m1", bare, cluster: "staging"));
+        await HandleAsync(Handler(FunctionSettingsFrom.HoldPolicy() with { FirstDelay = TimeSpan.Zero }), Record("m1", bare, cluster: "staging"));
 
         var copy = Assert.Single(await ReceiveAsync(1));
         Assert.Equal(bare, copy.Body);
@@ -174,7 +175,7 @@ public sealed class DomainOutageTests(MotoFixture moto) : IAsyncLifetime
     {
         _domain.Outage = BulkFault.ServiceUnavailable;
 
-        var response = await HandleAsync(Handler(new HoldPolicy { HoldWindow = TimeSpan.Zero }), Record("m0", SqsBatchHandlerTests.Event("a", 1)));
+        var response = await HandleAsync(Handler(FunctionSettingsFrom.HoldPolicy(("OUTAGE_HOLD_HOURS", "0"))), Record("m0", SqsBatchHandlerTests.Event("a", 1)));
 
         Assert.Equal(["m0"], Failed(response));
     }
@@ -195,12 +196,11 @@ public sealed class DomainOutageTests(MotoFixture moto) : IAsyncLifetime
         var credentials = new DoubleCredentialsSource(_domain) { StoredPassword = "rotated-but-not-in-ssm-yet" };
         var handler = new SqsBatchHandler(
             new OpenSearchBulkWriter(_http, credentials, new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance),
-            new EventDocumentBuilder("eks-kubernetes-events"),
-            "c",
+            IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "c"))),
             new LineWriter(Stream.Null),
             TimeProvider.System,
             NullLogger<SqsBatchHandler>.Instance,
-            new OutageHold(_sender, new HoldPolicy(), null, _time, NullLogger<OutageHold>.Instance));
+            new OutageHold(_sender, FunctionSettingsFrom.HoldPolicy(), null, _time, NullLogger<OutageHold>.Instance));
 
         var response = await HandleAsync(handler, Record("m0", SqsBatchHandlerTests.Event("a", 1)));
 

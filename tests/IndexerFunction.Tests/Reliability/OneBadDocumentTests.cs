@@ -9,6 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.OpenSearch;
+using IndexerFunction.Settings;
+using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Reliability;
 
@@ -29,7 +31,7 @@ public sealed class OneBadDocumentTests : IAsyncLifetime
         _domain = await OpenSearchDouble.StartAsync();
         _http = OpenSearchHttp.CreateClient();
         var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), _time, NullLogger<OpenSearchBulkWriter>.Instance);
-        _handler = new SqsBatchHandler(writer, new EventDocumentBuilder("eks-kubernetes-events"), "default-cluster", new LineWriter(Stream.Null), _time, NullLogger<SqsBatchHandler>.Instance);
+        _handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), new LineWriter(Stream.Null), _time, NullLogger<SqsBatchHandler>.Instance);
     }
 
     public async Task DisposeAsync()

@@ -12,6 +12,8 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
+using IndexerFunction.Settings;
+using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Reliability;
 
@@ -78,7 +80,7 @@ public sealed class TlsFailureTests : IAsyncLifetime
     public async Task HandleAsync_EndpointWithUntrustedCertificate_EveryMessageIsABatchItemFailure()
     {
         using var http = OpenSearchHttp.CreateClient();
-        var handler = new SqsBatchHandler(Writer(http), new EventDocumentBuilder("eks-kubernetes-events"), "c", new LineWriter(new MemoryStream()), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        var handler = new SqsBatchHandler(Writer(http), IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "c"))), new LineWriter(new MemoryStream()), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
         var batch = new SQSEvent
         {
             Records =

@@ -1,12 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shared.Logging;
 using Shared.OpenSearch;
 using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
-using IndexerFunction.Settings;
 using TestSupport.Settings;
 
 namespace Benchmarks.Indexer;

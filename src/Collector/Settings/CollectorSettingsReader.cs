@@ -1,4 +1,3 @@
-using System.Globalization;
 using Shared.Contract.Queue;
 using Shared.Contract.Settings;
 

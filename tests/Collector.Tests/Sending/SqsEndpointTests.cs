@@ -1,7 +1,6 @@
-using Shared.Contract.Settings;
 using Collector.Sending;
-using Collector.Settings;
 using Shared.Aws;
+using Shared.Contract.Settings;
 
 namespace Collector.Tests.Sending;
 

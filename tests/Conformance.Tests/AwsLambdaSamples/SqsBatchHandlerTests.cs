@@ -1,12 +1,11 @@
 using System.Text;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
-using IndexerFunction.Settings;
 using TestSupport.Settings;
 
 namespace Conformance.Tests.AwsLambdaSamples;

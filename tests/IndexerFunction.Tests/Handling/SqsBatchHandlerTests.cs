@@ -1,15 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using Functions.Runtime.Events.Sqs;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
-using IndexerFunction.Settings;
 using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Handling;

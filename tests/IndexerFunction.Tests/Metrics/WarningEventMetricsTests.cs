@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Functions.Runtime.Events.Sqs;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
 using IndexerFunction.Settings;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +9,6 @@ using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.Lambda;
 using TestSupport.OpenSearch;
-using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 

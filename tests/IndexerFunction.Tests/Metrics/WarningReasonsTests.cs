@@ -1,8 +1,8 @@
 using System.Text.Json;
 using IndexerFunction.Metrics;
 using IndexerFunction.Settings;
-using TestSupport.Settings;
 using Shared.Contract.Settings;
+using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Metrics;
 

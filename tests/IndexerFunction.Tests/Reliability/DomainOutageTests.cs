@@ -2,8 +2,8 @@ using System.Globalization;
 using Amazon.SQS.Model;
 using Functions.Runtime.Events.Sqs;
 using Functions.Runtime.Redelivery;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -14,7 +14,6 @@ using TestSupport.Lambda;
 using TestSupport.Moto;
 using TestSupport.OpenSearch;
 using TestSupport.Settings;
-using IndexerFunction.Settings;
 
 namespace IndexerFunction.Tests.Reliability;
 

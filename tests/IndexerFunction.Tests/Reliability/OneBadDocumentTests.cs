@@ -1,15 +1,14 @@
 using System.Text.Json;
 using Functions.Runtime;
 using Functions.Runtime.Events.Sqs;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Shared.Logging;
 using Shared.OpenSearch;
 using TestSupport.OpenSearch;
-using IndexerFunction.Settings;
 using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Reliability;

@@ -4,15 +4,14 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Functions.Runtime.Events.Sqs;
-using IndexerFunction.Documents;
 using IndexerFunction.Handling;
+using IndexerFunction.Settings;
 using IndexerFunction.Tests.Handling;
 using Microsoft.Extensions.Logging.Abstractions;
 using Shared.Logging;
 using Shared.OpenSearch;
 using Shared.OpenSearch.Credentials;
 using TestSupport.Lambda;
-using IndexerFunction.Settings;
 using TestSupport.Settings;
 
 namespace IndexerFunction.Tests.Reliability;

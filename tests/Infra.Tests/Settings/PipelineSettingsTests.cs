@@ -1,5 +1,5 @@
-using Shared.Contract.Settings;
 using Infra.Settings;
+using Shared.Contract.Settings;
 
 namespace Infra.Tests.Settings;
 

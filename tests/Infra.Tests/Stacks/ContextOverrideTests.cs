@@ -1,6 +1,6 @@
-using Shared.Contract.Settings;
 using Amazon.CDK.Assertions;
 using Infra.Settings;
+using Shared.Contract.Settings;
 
 namespace Infra.Tests.Stacks;
 

@@ -1,6 +1,6 @@
-using Shared.Contract.Settings;
 using System.Text.Json;
 using Infra.Settings;
+using Shared.Contract.Settings;
 
 namespace Infra.Tests.Stacks;
 

@@ -1,4 +1,3 @@
-using Shared.Contract.Settings;
 using System.Text.Json;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;

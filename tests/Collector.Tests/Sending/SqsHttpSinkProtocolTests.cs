@@ -8,7 +8,7 @@ using Collector.Packing;
 using Collector.Sending;
 using Collector.Settings;
 using Collector.Tests.Packing;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Shared.Aws;
 using TestSupport.Aws;
@@ -162,7 +162,8 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
         var settings = new CollectorSettings { ClusterName = "test", MaxMessageBytes = 2048, FlushInterval = TimeSpan.FromMilliseconds(50), SendBackoffMax = TimeSpan.FromMilliseconds(20) };
         var buffer = Channel.CreateUnbounded<ObservedEvent>();
         var metrics = new CollectorMetrics();
-        var sender = new EnvelopeSender(buffer.Reader, sink, settings, metrics, new HealthState(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
+        var log = new CodeRecordingLogger();
+        var sender = new EnvelopeSender(buffer.Reader, sink, settings, metrics, new HealthState(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System, log);
         for (var i = 0; i < 30; i++)
         {
             await buffer.Writer.WriteAsync(EnvelopePackerTests.Event(i, new string('m', 200)));
@@ -180,5 +181,27 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
         Assert.Equal(30, uids.Distinct().Count());
         Assert.Equal(30, metrics.EventsSent.Value);
         Assert.True(metrics.SendFailures.Value > 0);
+
+        // What an operator reads: each failed send logged (EventId 21) with SQS's own error code.
+        Assert.Equal(["RequestThrottled", "InternalFailure"], log.SendFailedCodes);
+    }
+
+    /// <summary>Keeps the <c>Code</c> of every "send failed" line (EventId 21) the sender logs.</summary>
+    private sealed class CodeRecordingLogger : ILogger
+    {
+        public List<string?> SendFailedCodes { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 21 && state is IReadOnlyList<KeyValuePair<string, object?>> fields)
+            {
+                SendFailedCodes.Add(fields.FirstOrDefault(f => f.Key == "Code").Value as string);
+            }
+        }
     }
 }

@@ -8,15 +8,17 @@ namespace Shared.Aws;
 
 /// <summary>
 /// Calls one AWS service in its JSON protocol over HttpClient: the request body as given, SigV4-signed with
-/// keys asked from the credentials on every call, the answer read whole and handed to the caller's reader.
-/// It replaces an AWS SDK service client where a function makes one or two calls: the SDK's client costs a
-/// Native AOT function tens of milliseconds of init (static initialization, its first signed request) for
-/// what is one POST here.
+/// keys asked from the credentials on every call, the answer read whole (into the caller's buffer, if it gives
+/// one) and handed to the caller's reader. It is the one JSON-protocol path of the project: the functions' SSM
+/// and SQS calls, the deploy's CloudWatch and Logs calls, and the collector's <c>SendMessageBatch</c>. It replaces
+/// an AWS SDK service client: the SDK's client costs a Native AOT function tens of milliseconds of init (static
+/// initialization, its first signed request) for what is one POST here, and the collector a string per message.
 /// </summary>
 /// <remarks>
 /// Nothing is retried here: an error answer is an <see cref="AwsServiceException"/> saying whether it is
 /// throttling or transient, and a network failure or timeout is the HttpClient's exception; the caller decides
-/// what to try again and how often (for SSM: <c>Shared.OpenSearch.Credentials.SsmCredentialsSource</c>).
+/// what to try again and how often (for SSM: <c>Shared.OpenSearch.Credentials.SsmCredentialsSource</c>; for the
+/// collector: its <c>EnvelopeSender</c>).
 /// </remarks>
 public sealed class AwsJsonClient : IDisposable
 {

@@ -8,12 +8,15 @@ namespace Shared.Aws;
 /// The error in an AWS JSON-protocol answer: <c>{"__type":"com.amazonaws.ssm#ThrottlingException","message":"Rate exceeded"}</c>,
 /// the code possibly also in the <c>X-Amzn-Errortype</c> header (which wins, as in the SDKs) and the message
 /// as <c>message</c> or <c>Message</c>. An XML error document (moto answers authentication failures that way)
-/// or a proxy's page is read as well as it can be, so the operator still sees what came back.
+/// or a proxy's page is read as well as it can be, so the operator still sees what came back. Services in
+/// the awsQueryCompatible mode (SQS) also send their older query-protocol code in <c>x-amzn-query-error</c>
+/// (<c>AWS.SimpleQueueService.NonExistentQueue;Sender</c>); it is kept beside the JSON code.
 /// </summary>
 /// <param name="Code">The bare error code (<c>ThrottlingException</c>), or <c>Unknown</c>.</param>
 /// <param name="Message">The service's message, or an excerpt of the answer; possibly empty.</param>
 /// <param name="RequestId">The <c>x-amzn-RequestId</c> of the answer, for a support case.</param>
-public sealed record AwsError(string Code, string Message, string? RequestId)
+/// <param name="QueryCode">The query-protocol code from <c>x-amzn-query-error</c> without its fault part (<c>AWS.SimpleQueueService.NonExistentQueue</c>), or null.</param>
+public sealed record AwsError(string Code, string Message, string? RequestId, string? QueryCode = null)
 {
     private const int ExcerptLength = 300;
 
@@ -58,7 +61,8 @@ public sealed record AwsError(string Code, string Message, string? RequestId)
         return new AwsError(
             BareCode(code) ?? "Unknown",
             message ?? Excerpt(Encoding.UTF8.GetString(body)),
-            Header(headers, "x-amzn-RequestId"));
+            Header(headers, "x-amzn-RequestId"),
+            QueryCodeOf(Header(headers, "x-amzn-query-error")));
     }
 
     /// <summary>
@@ -88,6 +92,13 @@ public sealed record AwsError(string Code, string Message, string? RequestId)
     {
         ArgumentNullException.ThrowIfNull(headers);
         return headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    }
+
+    // "AWS.SimpleQueueService.NonExistentQueue;Sender": the code, then who is at fault.
+    private static string? QueryCodeOf(string? header)
+    {
+        var code = header?.Split(';')[0].Trim();
+        return string.IsNullOrEmpty(code) ? null : code;
     }
 
     private static string? Between(string text, string start, string end)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -8,15 +8,17 @@ namespace Shared.Aws;
 
 /// <summary>
 /// Calls one AWS service in its JSON protocol over HttpClient: the request body as given, SigV4-signed with
-/// keys asked from the credentials on every call, the answer read whole and handed to the caller's reader.
-/// It replaces an AWS SDK service client where a function makes one or two calls: the SDK's client costs a
-/// Native AOT function tens of milliseconds of init (static initialization, its first signed request) for
-/// what is one POST here.
+/// keys asked from the credentials on every call, the answer read whole (into the caller's buffer, if it gives
+/// one) and handed to the caller's reader. It is the one JSON-protocol path of the project: the functions' SSM
+/// and SQS calls, the deploy's CloudWatch and Logs calls, and the collector's <c>SendMessageBatch</c>. It replaces
+/// an AWS SDK service client: the SDK's client costs a Native AOT function tens of milliseconds of init (static
+/// initialization, its first signed request) for what is one POST here, and the collector a string per message.
 /// </summary>
 /// <remarks>
 /// Nothing is retried here: an error answer is an <see cref="AwsServiceException"/> saying whether it is
 /// throttling or transient, and a network failure or timeout is the HttpClient's exception; the caller decides
-/// what to try again and how often (for SSM: <c>Shared.OpenSearch.Credentials.SsmCredentialsSource</c>).
+/// what to try again and how often (for SSM: <c>Shared.OpenSearch.Credentials.SsmCredentialsSource</c>; for the
+/// collector: its <c>EnvelopeSender</c>).
 /// </remarks>
 public sealed class AwsJsonClient : IDisposable
 {
@@ -29,10 +31,7 @@ public sealed class AwsJsonClient : IDisposable
     /// <summary>The largest answer read; a JSON-protocol answer near it is not the service talking.</summary>
     public const int MaxResponseBytes = 1024 * 1024;
 
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
-    private readonly AWSCredentials _credentials;
-    private readonly TimeProvider _time;
+    private readonly AwsHttpExchange _exchange;
 
     /// <summary>A client with everything given (tests, tools). The caller keeps ownership of <paramref name="http"/>.</summary>
     /// <param name="http">The client requests go through; its timeout applies.</param>
@@ -45,37 +44,31 @@ public sealed class AwsJsonClient : IDisposable
     {
     }
 
-    private AwsJsonClient(HttpClient http, bool ownsHttp, AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(service);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(credentials);
-        ArgumentNullException.ThrowIfNull(time);
-        _http = http;
-        _ownsHttp = ownsHttp;
-        Service = service;
-        Endpoint = endpoint;
-        _credentials = credentials;
-        _time = time;
-    }
+    private AwsJsonClient(HttpClient http, bool ownsHttp, AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time) =>
+        _exchange = new AwsHttpExchange(http, ownsHttp, service, endpoint, credentials, time);
 
     /// <summary>The service called.</summary>
-    public AwsService Service { get; }
+    public AwsService Service => _exchange.Service;
 
     /// <summary>Where requests go and the signing region.</summary>
-    public AwsEndpoint Endpoint { get; }
+    public AwsEndpoint Endpoint => _exchange.Endpoint;
 
     /// <summary>
     /// A client for <paramref name="service"/> with the endpoint and region from the environment
     /// (<see cref="AwsEndpoint.Resolve"/>) and its own HttpClient (<see cref="CreateHttpClient"/>, <see cref="RequestTimeout"/>).
     /// </summary>
     /// <exception cref="ConfigurationException">No region can be told, or an endpoint variable is not a URL.</exception>
-    public static AwsJsonClient Create(AwsService service, IEnvironmentVariables environment, AWSCredentials credentials, TimeProvider time, string? fallbackRegion = null)
-    {
-        var endpoint = AwsEndpoint.Resolve(service, environment, fallbackRegion);
-        return new AwsJsonClient(CreateHttpClient(RequestTimeout), ownsHttp: true, service, endpoint, credentials, time);
-    }
+    public static AwsJsonClient Create(AwsService service, IEnvironmentVariables environment, AWSCredentials credentials, TimeProvider time, string? fallbackRegion = null) =>
+        Create(service, AwsEndpoint.Resolve(service, environment, fallbackRegion), credentials, time, RequestTimeout);
+
+    /// <summary>A client for <paramref name="service"/> at <paramref name="endpoint"/> with its own HttpClient (<see cref="CreateHttpClient"/>), whose calls may take <paramref name="timeout"/>.</summary>
+    /// <param name="service">The service called.</param>
+    /// <param name="endpoint">Where requests go and the signing region (<see cref="AwsEndpoint.Resolve"/>).</param>
+    /// <param name="credentials">Asked for keys on every call.</param>
+    /// <param name="time">The clock of the signature.</param>
+    /// <param name="timeout">How long one call may take, answer included.</param>
+    public static AwsJsonClient Create(AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time, TimeSpan timeout) =>
+        new(CreateHttpClient(timeout), ownsHttp: true, service, endpoint, credentials, time);
 
     /// <summary>
     /// An HttpClient for AWS JSON-protocol calls: connections renewed every <see cref="ConnectionLifetime"/>,
@@ -97,48 +90,45 @@ public sealed class AwsJsonClient : IDisposable
     /// <exception cref="AwsServiceException">The service answered with an error, or with an answer <paramref name="read"/> could not read.</exception>
     /// <exception cref="HttpRequestException">The endpoint could not be reached, or the connection broke.</exception>
     /// <exception cref="TaskCanceledException">The call timed out, or <paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<T> InvokeAsync<T>(string operation, ReadOnlyMemory<byte> request, AwsResponseReader<T> read, CancellationToken cancellationToken)
+    public Task<T> InvokeAsync<T>(string operation, ReadOnlyMemory<byte> request, AwsResponseReader<T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return InvokeAsync(operation, resource: null, request, new ArrayBufferWriter<byte>(4096), read, static (json, reader) => reader(json), cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="operation"/> with <paramref name="request"/> as its JSON body, reads the answer into
+    /// <paramref name="answer"/> and hands it to <paramref name="read"/> with <paramref name="state"/>. Both buffers are
+    /// the caller's, so a caller that reuses them (the collector's sink, per batch) allocates no body per call.
+    /// </summary>
+    /// <param name="operation">The operation, e.g. <c>SendMessageBatch</c>.</param>
+    /// <param name="resource">What the call is about, named in error messages (a queue URL), or null.</param>
+    /// <param name="request">The request JSON, sent as given.</param>
+    /// <param name="answer">Where the answer is read (reset first); it holds the answer after the call, error answers included.</param>
+    /// <param name="state">Passed to <paramref name="read"/>.</param>
+    /// <param name="read">Reads a successful answer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="AwsServiceException">The service answered with an error, or with an answer <paramref name="read"/> could not read.</exception>
+    /// <exception cref="HttpRequestException">The endpoint could not be reached, or the connection broke.</exception>
+    /// <exception cref="TaskCanceledException">The call timed out, or <paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<T> InvokeAsync<TState, T>(string operation, string? resource, ReadOnlyMemory<byte> request, ArrayBufferWriter<byte> answer, TState state, AwsResponseStateReader<TState, T> read, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(read);
-        var keys = await _credentials.GetCredentialsAsync();
-        using var message = AwsJsonRequest.Create(Service, Endpoint, operation, request, keys, _time.GetUtcNow());
-        using var response = await _http.SendAsync(message, cancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var status = (int)response.StatusCode;
-        if (!response.IsSuccessStatusCode)
-        {
-            var error = AwsError.Read(response.Headers, body);
-            throw new AwsServiceException(
-                string.Create(CultureInfo.InvariantCulture, $"{Describe(operation)} failed: HTTP {status} {error.Code}: {(error.Message.Length == 0 ? "(no message)" : error.Message)}"),
-                response.StatusCode,
-                error.Code,
-                error.RequestId);
-        }
-
+        var keys = await _exchange.KeysAsync().ConfigureAwait(false);
+        using var message = AwsJsonRequest.Create(Service, Endpoint, operation, request, keys, _exchange.Now);
+        using var response = await _exchange.SendAsync(message, answer, operation, resource, cancellationToken).ConfigureAwait(false);
         try
         {
-            return read(body);
+            return read(answer.WrittenSpan, state);
         }
         catch (JsonException ex)
         {
-            throw new AwsServiceException(
-                string.Create(CultureInfo.InvariantCulture, $"{Describe(operation)} answered HTTP {status} with an unreadable result: {ex.Message}"),
-                response.StatusCode,
-                "UnreadableResponse",
-                AwsError.Header(response.Headers, "x-amzn-RequestId"),
-                ex);
+            throw _exchange.Unreadable(operation, resource, response, ex);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-    }
-
-    private string Describe(string operation) => $"{Service} {operation} at {Endpoint.Url} ({Endpoint.Region})";
+    public void Dispose() => _exchange.Dispose();
 }

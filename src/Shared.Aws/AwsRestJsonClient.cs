@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -15,10 +15,7 @@ namespace Shared.Aws;
 public sealed class AwsRestJsonClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
-    private readonly AWSCredentials _credentials;
-    private readonly TimeProvider _time;
+    private readonly AwsHttpExchange _exchange;
 
     /// <summary>A client with everything given (tests, tools). The caller keeps ownership of <paramref name="http"/>.</summary>
     public AwsRestJsonClient(HttpClient http, AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time)
@@ -26,26 +23,14 @@ public sealed class AwsRestJsonClient : IDisposable
     {
     }
 
-    private AwsRestJsonClient(HttpClient http, bool ownsHttp, AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(service);
-        ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(credentials);
-        ArgumentNullException.ThrowIfNull(time);
-        _http = http;
-        _ownsHttp = ownsHttp;
-        Service = service;
-        Endpoint = endpoint;
-        _credentials = credentials;
-        _time = time;
-    }
+    private AwsRestJsonClient(HttpClient http, bool ownsHttp, AwsService service, AwsEndpoint endpoint, AWSCredentials credentials, TimeProvider time) =>
+        _exchange = new AwsHttpExchange(http, ownsHttp, service, endpoint, credentials, time);
 
     /// <summary>The service called.</summary>
-    public AwsService Service { get; }
+    public AwsService Service => _exchange.Service;
 
     /// <summary>Where requests go and the signing region.</summary>
-    public AwsEndpoint Endpoint { get; }
+    public AwsEndpoint Endpoint => _exchange.Endpoint;
 
     /// <summary>A client with the endpoint and region from the environment (<see cref="AwsEndpoint.Resolve"/>) and its own HttpClient.</summary>
     /// <param name="service">The service called.</param>
@@ -68,18 +53,14 @@ public sealed class AwsRestJsonClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var keys = await _credentials.GetCredentialsAsync();
+        var keys = await _exchange.KeysAsync().ConfigureAwait(false);
         var payload = body ?? ReadOnlyMemory<byte>.Empty;
         using var request = new HttpRequestMessage(method, new Uri(Endpoint.Url, path));
+        var signed = new Dictionary<string, string>(StringComparer.Ordinal);
         if (body is not null)
         {
             request.Content = new ReadOnlyMemoryContent(payload);
             request.Content.Headers.ContentType = JsonType;
-        }
-
-        var signed = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (body is not null)
-        {
             signed["content-type"] = JsonType.MediaType!;
         }
 
@@ -88,20 +69,10 @@ public sealed class AwsRestJsonClient : IDisposable
             signed[name.ToLowerInvariant()] = value;
         }
 
-        SigV4HttpRequest.Sign(request, payload.Span, keys, Endpoint.Region, Service.SigningName, _time.GetUtcNow(), signed);
-        using var response = await _http.SendAsync(request, cancellationToken);
-        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            var error = AwsError.Read(response.Headers, answer);
-            throw new AwsServiceException(
-                string.Create(CultureInfo.InvariantCulture, $"{Service} {method} {path} at {Endpoint.Url} ({Endpoint.Region}) failed: HTTP {(int)response.StatusCode} {error.Code}: {(error.Message.Length == 0 ? "(no message)" : error.Message)}"),
-                response.StatusCode,
-                error.Code,
-                error.RequestId);
-        }
-
-        return new AwsRestResponse((int)response.StatusCode, answer, AwsError.Header(response.Headers, "X-Amz-Function-Error"));
+        SigV4HttpRequest.Sign(request, payload.Span, keys, Endpoint.Region, Service.SigningName, _exchange.Now, signed);
+        var answer = new ArrayBufferWriter<byte>(4096);
+        using var response = await _exchange.SendAsync(request, answer, $"{method} {path}", resource: null, cancellationToken).ConfigureAwait(false);
+        return new AwsRestResponse((int)response.StatusCode, answer.WrittenSpan.ToArray(), AwsError.Header(response.Headers, "X-Amz-Function-Error"));
     }
 
     /// <summary>Reads a successful answer's JSON with <paramref name="read"/>, turning a malformed answer into an <see cref="AwsServiceException"/>.</summary>
@@ -115,16 +86,10 @@ public sealed class AwsRestJsonClient : IDisposable
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            throw new AwsServiceException($"{Service} {what} at {Endpoint.Url} answered with an unreadable result: {ex.Message}", ex);
+            throw new AwsServiceException($"{_exchange.Describe(what, resource: null)} answered with an unreadable result: {ex.Message}", ex);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-    }
+    public void Dispose() => _exchange.Dispose();
 }

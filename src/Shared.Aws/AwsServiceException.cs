@@ -44,10 +44,17 @@ public sealed class AwsServiceException : Exception
 
     /// <summary>Creates the exception with what the answer said.</summary>
     public AwsServiceException(string message, HttpStatusCode statusCode, string errorCode, string? requestId, Exception? innerException = null)
+        : this(message, statusCode, errorCode, queryErrorCode: null, requestId, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with what the answer said, including the query-protocol code an awsQueryCompatible service (SQS) sends beside the JSON one.</summary>
+    public AwsServiceException(string message, HttpStatusCode statusCode, string errorCode, string? queryErrorCode, string? requestId, Exception? innerException = null)
         : base(message, innerException)
     {
         StatusCode = statusCode;
         ErrorCode = errorCode;
+        QueryErrorCode = queryErrorCode;
         RequestId = requestId;
     }
 
@@ -57,11 +64,23 @@ public sealed class AwsServiceException : Exception
     /// <summary>The AWS error code (the bare shape name, e.g. <c>ThrottlingException</c>, <c>AccessDeniedException</c>).</summary>
     public string ErrorCode { get; } = "";
 
+    /// <summary>
+    /// The legacy query-protocol code an awsQueryCompatible service (SQS) also sends in <c>x-amzn-query-error</c>,
+    /// e.g. <c>AWS.SimpleQueueService.NonExistentQueue</c> or <c>KMS.ThrottlingException</c>; null when there was none.
+    /// </summary>
+    public string? QueryErrorCode { get; }
+
     /// <summary>The <c>x-amzn-RequestId</c> of the answer, if any.</summary>
     public string? RequestId { get; }
 
-    /// <summary>The service refused the call for its rate: worth trying again after a pause.</summary>
-    public bool IsThrottling => StatusCode == HttpStatusCode.TooManyRequests || ThrottlingCodes.Contains(ErrorCode);
+    /// <summary>
+    /// The service refused the call for its rate: worth trying again after a pause. The query code counts too, by
+    /// its last part: SQS reports a throttled KMS key as <c>KmsThrottled</c> with <c>KMS.ThrottlingException</c>.
+    /// </summary>
+    public bool IsThrottling =>
+        StatusCode == HttpStatusCode.TooManyRequests
+        || ThrottlingCodes.Contains(ErrorCode)
+        || (QueryErrorCode is { } query && ThrottlingCodes.Contains(query[(query.LastIndexOf('.') + 1)..]));
 
     /// <summary>The service failed on its side (a 5xx or a transient code): worth trying again.</summary>
     public bool IsTransient => (int)StatusCode >= 500 || TransientCodes.Contains(ErrorCode);

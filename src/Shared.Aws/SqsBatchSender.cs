@@ -21,6 +21,7 @@ public sealed class SqsBatchSender : IDisposable
 
     private readonly AwsJsonClient _client;
     private readonly SqsSendMessageBatchWriter[] _writers = [.. Enumerable.Range(0, Concurrency).Select(_ => new SqsSendMessageBatchWriter(new ArrayBufferWriter<byte>(64 * 1024)))];
+    private readonly ArrayBufferWriter<byte>[] _answers = [.. Enumerable.Range(0, Concurrency).Select(_ => new ArrayBufferWriter<byte>(4096))];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the sender; <paramref name="client"/> must be an SQS client.</summary>
@@ -53,7 +54,7 @@ public sealed class SqsBatchSender : IDisposable
         {
             foreach (var wave in batches.Chunk(Concurrency))
             {
-                var results = await Task.WhenAll(wave.Select((batch, k) => SendBatchAsync(_writers[k], queueUrl, batch.Messages, cancellationToken)));
+                var results = await Task.WhenAll(wave.Select((batch, k) => SendBatchAsync(_writers[k], _answers[k], queueUrl, batch.Messages, cancellationToken)));
                 for (var k = 0; k < wave.Length; k++)
                 {
                     results[k].CopyTo(outcomes, wave[k].Start);
@@ -99,12 +100,12 @@ public sealed class SqsBatchSender : IDisposable
         return batch;
     }
 
-    private async Task<SqsSendOutcome[]> SendBatchAsync(SqsSendMessageBatchWriter writer, string queueUrl, List<SqsOutgoingMessage> batch, CancellationToken cancellationToken)
+    private async Task<SqsSendOutcome[]> SendBatchAsync(SqsSendMessageBatchWriter writer, ArrayBufferWriter<byte> answer, string queueUrl, List<SqsOutgoingMessage> batch, CancellationToken cancellationToken)
     {
         try
         {
             var request = writer.Write(queueUrl, batch);
-            return await _client.InvokeAsync("SendMessageBatch", request, json => SqsSendMessageBatchResult.Read(json, batch), cancellationToken);
+            return await _client.InvokeAsync("SendMessageBatch", queueUrl, request, answer, batch, static (json, sent) => SqsSendMessageBatchResult.Read(json, sent), cancellationToken);
         }
         catch (Exception ex) when (ex is AwsServiceException or HttpRequestException or ArgumentException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

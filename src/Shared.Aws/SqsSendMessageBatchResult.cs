@@ -17,18 +17,40 @@ public static class SqsSendMessageBatchResult
     private const int Md5Length = 16;
     private const string Answer = "The SQS SendMessageBatch answer";
 
-    /// <summary>One outcome per entry of <paramref name="batch"/>, in its order.</summary>
+    // Until the answer says otherwise: an entry it does not mention is not on the queue as far as anyone knows.
+    private static readonly SqsSendOutcome NotConfirmed = new(false, null, "NotConfirmed", "The SendMessageBatch result names this entry neither successful nor failed.");
+
+    /// <summary>One outcome per entry of <paramref name="batch"/>, in its order, with the new messages' ids.</summary>
     /// <exception cref="JsonException">The answer is not JSON of the documented shape.</exception>
     public static SqsSendOutcome[] Read(ReadOnlySpan<byte> json, IReadOnlyList<SqsOutgoingMessage> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var outcomes = new SqsSendOutcome[batch.Count];
-        for (var i = 0; i < outcomes.Length; i++)
+        Read(json, batch, outcomes, readMessageIds: true);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Writes one outcome per entry of <paramref name="batch"/> into <paramref name="outcomes"/>, in its order. A
+    /// caller that reuses <paramref name="outcomes"/> and skips the message ids (<paramref name="readMessageIds"/>
+    /// false: each would be a string) reads an all-accepted answer without allocating.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="outcomes"/> is shorter than the batch.</exception>
+    /// <exception cref="JsonException">The answer is not JSON of the documented shape.</exception>
+    public static void Read(ReadOnlySpan<byte> json, IReadOnlyList<SqsOutgoingMessage> batch, Span<SqsSendOutcome> outcomes, bool readMessageIds)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (outcomes.Length < batch.Count)
         {
-            outcomes[i] = new SqsSendOutcome(false, null, "NotConfirmed", "The SendMessageBatch result names this entry neither successful nor failed.");
+            throw new ArgumentException($"{outcomes.Length} outcomes cannot hold a batch of {batch.Count}.", nameof(outcomes));
         }
 
-        var failed = new bool[batch.Count];
+        outcomes = outcomes[..batch.Count];
+        outcomes.Fill(NotConfirmed);
+
+        // Which entries the answer lists as Failed: a Failed entry stays failed even if Successful names it too.
+        Span<bool> failed = batch.Count <= SqsSendMessageBatchWriter.MaxEntries ? stackalloc bool[SqsSendMessageBatchWriter.MaxEntries] : new bool[batch.Count];
+        failed.Clear();
         var reader = new Utf8JsonReader(json);
         AwsJsonTokens.Expect(ref reader, JsonTokenType.StartObject, Answer);
         while (AwsJsonTokens.Next(ref reader, Answer) == JsonTokenType.PropertyName)
@@ -49,16 +71,14 @@ public static class SqsSendMessageBatchResult
             AwsJsonTokens.Expect(ref reader, JsonTokenType.StartArray, Answer, current: true);
             while (AwsJsonTokens.Next(ref reader, Answer) == JsonTokenType.StartObject)
             {
-                ReadEntry(ref reader, batch, outcomes, failed, successful);
+                ReadEntry(ref reader, batch, outcomes, failed, successful, readMessageIds);
             }
 
             AwsJsonTokens.Expect(ref reader, JsonTokenType.EndArray, Answer, current: true);
         }
-
-        return outcomes;
     }
 
-    private static void ReadEntry(ref Utf8JsonReader reader, IReadOnlyList<SqsOutgoingMessage> batch, SqsSendOutcome[] outcomes, bool[] failed, bool successful)
+    private static void ReadEntry(ref Utf8JsonReader reader, IReadOnlyList<SqsOutgoingMessage> batch, scoped Span<SqsSendOutcome> outcomes, scoped Span<bool> failed, bool successful, bool readMessageIds)
     {
         Span<byte> md5 = stackalloc byte[Md5Length];
         var index = -1;
@@ -72,22 +92,22 @@ public static class SqsSendMessageBatchResult
                 index = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
                     && int.TryParse(reader.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id < batch.Count ? id : -1;
             }
-            else if (reader.ValueTextEquals("MessageId"u8))
+            else if (readMessageIds && successful && reader.ValueTextEquals("MessageId"u8))
             {
                 AwsJsonTokens.Next(ref reader, Answer);
                 messageId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
-            else if (reader.ValueTextEquals("MD5OfMessageBody"u8))
+            else if (successful && reader.ValueTextEquals("MD5OfMessageBody"u8))
             {
                 AwsJsonTokens.Next(ref reader, Answer);
                 md5Read = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && Convert.FromHexString(reader.ValueSpan, md5, out _, out var written) == System.Buffers.OperationStatus.Done && written == Md5Length;
             }
-            else if (reader.ValueTextEquals("Code"u8))
+            else if (!successful && reader.ValueTextEquals("Code"u8))
             {
                 AwsJsonTokens.Next(ref reader, Answer);
                 code = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
-            else if (reader.ValueTextEquals("Message"u8))
+            else if (!successful && reader.ValueTextEquals("Message"u8))
             {
                 AwsJsonTokens.Next(ref reader, Answer);
                 message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;

@@ -54,4 +54,16 @@ public sealed class AwsErrorTests
         Assert.StartsWith("<html><body>502 Bad Gateway", error.Message, StringComparison.Ordinal);
         Assert.True(error.Message.Length < 400);
     }
+
+    [Theory]
+    [InlineData("AWS.SimpleQueueService.NonExistentQueue;Sender", "AWS.SimpleQueueService.NonExistentQueue")]
+    [InlineData("KMS.ThrottlingException;Sender", "KMS.ThrottlingException")]
+    [InlineData("AWS.SimpleQueueService.ServiceUnavailable", "AWS.SimpleQueueService.ServiceUnavailable")]
+    [InlineData(" ;Sender", null)]
+    public void Read_QueryCompatibleAnswer_KeepsTheQueryCodeWithoutTheFault(string header, string? queryCode)
+    {
+        var error = Read("""{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}""", ("x-amzn-query-error", header));
+
+        Assert.Equal(("QueueDoesNotExist", queryCode), (error.Code, error.QueryCode));
+    }
 }

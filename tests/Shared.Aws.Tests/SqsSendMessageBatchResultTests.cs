@@ -49,4 +49,21 @@ public sealed class SqsSendMessageBatchResultTests
     [InlineData("{\"Successful\":[{\"Id\":\"0\"")]
     public void Read_NotTheDocumentedShape_Throws(string json) =>
         Assert.ThrowsAny<JsonException>(() => Read(json));
+
+    [Fact]
+    public void Read_IntoReusedOutcomesWithoutIds_SameVerdictsAndNoIdsEvenAfterAnEarlierBatch()
+    {
+        var outcomes = new SqsSendOutcome[SqsSendMessageBatchWriter.MaxEntries];
+        outcomes.AsSpan().Fill(new SqsSendOutcome(true, "stale", null, null));
+
+        SqsSendMessageBatchResult.Read(Encoding.UTF8.GetBytes($$"""{"Successful":[{"Id":"0","MessageId":"m0","MD5OfMessageBody":"{{Md5("alpha")}}"},{"Id":"1","MessageId":"m1"}],"Failed":[]}"""), Batch, outcomes, readMessageIds: false);
+
+        Assert.Equal(new SqsSendOutcome(true, null, null, null), outcomes[0]);
+        Assert.Equal(("MD5Mismatch", false), (outcomes[1].Code, outcomes[1].Accepted)); // confirmed without an MD5: not trusted
+        Assert.Equal(("NotConfirmed", false), (outcomes[2].Code, outcomes[2].Accepted));
+    }
+
+    [Fact]
+    public void Read_OutcomesShorterThanTheBatch_Throws() =>
+        Assert.Throws<ArgumentException>(() => SqsSendMessageBatchResult.Read("{}"u8, Batch, new SqsSendOutcome[2], readMessageIds: false));
 }

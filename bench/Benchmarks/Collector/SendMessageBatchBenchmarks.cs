@@ -11,13 +11,15 @@ using BenchmarkDotNet.Jobs;
 using Collector.Kubernetes;
 using Collector.Packing;
 using Collector.Sending;
+using Shared.Aws;
 
 namespace Benchmarks.Collector;
 
 /// <summary>
 /// One full SendMessageBatch of ten 64 KiB envelopes (realistic events, so many quotes to escape): writing the
-/// request body alone, and the whole sink call (body, SHA-256 payload hash, SigV4, HttpClient, result parsing
-/// and MD5 checks) against an in-memory handler that answers at once. Bytes/s = envelope bytes / Mean;
+/// request body alone (the shared <see cref="SqsSendMessageBatchWriter"/>), and the whole sink call through the shared
+/// JSON-protocol client (body, SHA-256 payload hash, SigV4, HttpClient, answer read into the sink's buffer, result
+/// parsing and MD5 checks by <see cref="SqsSendMessageBatchResult"/>) against an in-memory handler that answers at once. Bytes/s = envelope bytes / Mean;
 /// Allocated is per call (docs/performance.md). <see cref="SendBatchWithAwsSdk"/> is the same call made the way
 /// the collector made it before (AWSSDK.SQS v4: each body as a string, the SDK's request and response objects),
 /// against the same handler, for comparison.
@@ -27,9 +29,12 @@ namespace Benchmarks.Collector;
 public class SendMessageBatchBenchmarks : IDisposable
 {
     private static readonly Uri QueueUrl = new("https://sqs.eu-west-1.amazonaws.com/123456789012/events");
+    private static readonly string QueueUrlText = QueueUrl.ToString();
 
     private List<Envelope> _batch = null!;
-    private SendMessageBatchWriter _writer = null!;
+    private List<SqsOutgoingMessage> _messages = null!;
+    private SqsSendMessageBatchWriter _writer = null!;
+    private AwsJsonClient _client = null!;
     private HttpClient _http = null!;
     private SqsHttpSink _sink = null!;
     private AmazonSQSClient _sdk = null!;
@@ -48,9 +53,11 @@ public class SendMessageBatchBenchmarks : IDisposable
         }
 
         _batch = envelopes.Take(10).ToList();
-        _writer = new SendMessageBatchWriter(QueueUrl);
+        _messages = _batch.Select(e => new SqsOutgoingMessage(e.Body, 0, [])).ToList();
+        _writer = new SqsSendMessageBatchWriter(new System.Buffers.ArrayBufferWriter<byte>(768 * 1024));
         _http = new HttpClient(new AcceptingHandler(_batch));
-        _sink = new SqsHttpSink(_http, QueueUrl, new Uri("https://sqs.eu-west-1.amazonaws.com/"), "eu-west-1", new BasicAWSCredentials("AKIDEXAMPLE", "secret"), TimeProvider.System);
+        _client = new AwsJsonClient(_http, AwsService.Sqs, new AwsEndpoint(new Uri("https://sqs.eu-west-1.amazonaws.com/"), "eu-west-1"), new BasicAWSCredentials("AKIDEXAMPLE", "secret"), TimeProvider.System);
+        _sink = new SqsHttpSink(_client, QueueUrl);
         _sdk = new AmazonSQSClient(new BasicAWSCredentials("AKIDEXAMPLE", "secret"), new AmazonSQSConfig
         {
             ServiceURL = "https://sqs.eu-west-1.amazonaws.com",
@@ -58,11 +65,11 @@ public class SendMessageBatchBenchmarks : IDisposable
             MaxErrorRetry = 0,
             HttpClientFactory = new FixedHttpClientFactory(new AcceptingHandler(_batch)),
         });
-        Console.WriteLine($"// batch: {_batch.Count} envelopes, {_batch.Sum(e => e.Body.Length)} bytes; request body {_writer.Write(_batch).Length} bytes");
+        Console.WriteLine($"// batch: {_batch.Count} envelopes, {_batch.Sum(e => e.Body.Length)} bytes; request body {_writer.Write(QueueUrl.ToString(), _messages).Length} bytes");
     }
 
     [Benchmark]
-    public int WriteBody() => _writer.Write(_batch).Length;
+    public int WriteBody() => _writer.Write(QueueUrlText, _messages).Length;
 
     [Benchmark]
     public async Task<int> SendBatch() => (await _sink.SendBatchAsync(_batch, CancellationToken.None)).Count;
@@ -85,6 +92,7 @@ public class SendMessageBatchBenchmarks : IDisposable
     {
         _sdk.Dispose();
         _sink.Dispose();
+        _client.Dispose();
         _http.Dispose();
         _writer.Dispose();
         GC.SuppressFinalize(this);

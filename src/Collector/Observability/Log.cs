@@ -35,8 +35,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Failed} of {Total} messages were not accepted (first: {Code} {Reason}); retrying them in {Delay}")]
     public static partial void SendPartlyFailed(ILogger logger, int failed, int total, string code, string reason, TimeSpan delay);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Sending {Total} messages failed; retrying in {Delay}")]
-    public static partial void SendFailed(ILogger logger, Exception exception, int total, TimeSpan delay);
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Sending {Total} messages failed ({Code}); retrying in {Delay}")]
+    public static partial void SendFailed(ILogger logger, Exception exception, int total, string code, TimeSpan delay);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Stopping: flushing {Events} buffered events")]
     public static partial void Flushing(ILogger logger, int events);

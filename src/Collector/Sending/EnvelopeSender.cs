@@ -4,6 +4,7 @@ using Collector.Observability;
 using Collector.Packing;
 using Collector.Settings;
 using Microsoft.Extensions.Logging;
+using Shared.Aws;
 using Shared.Contract.Queue;
 
 namespace Collector.Sending;
@@ -206,7 +207,8 @@ public sealed class EnvelopeSender(
                 // Assume nothing was accepted: re-sending is safe (the indexer keeps one document per uid),
                 // losing is not.
                 error = ex;
-                failures = batch.Select((_, i) => new SendFailure(i, ex.GetType().Name, ex.Message)).ToList();
+                var code = ex is AwsServiceException aws ? aws.ErrorCode : ex.GetType().Name;
+                failures = batch.Select((_, i) => new SendFailure(i, code, ex.Message)).ToList();
             }
 
             var failed = failures.Select(f => f.Index).ToHashSet();
@@ -240,7 +242,7 @@ public sealed class EnvelopeSender(
             var delay = settings.SendBackoff.Delay(attempt++);
             if (error is not null)
             {
-                Log.SendFailed(logger, error, batch.Count, delay);
+                Log.SendFailed(logger, error, batch.Count, failures[0].Code, delay);
             }
             else
             {

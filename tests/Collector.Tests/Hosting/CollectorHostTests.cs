@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.SQS;
 using Collector.Sending;
+using Shared.Contract.Settings;
 using TestSupport.Kubernetes;
 using TestSupport.Moto;
 
@@ -45,7 +46,7 @@ public sealed class CollectorHostTests(MotoFixture moto) : IAsyncLifetime
         var settings = RunningCollector.TestSettings(_queue.Url);
         settings = tune?.Invoke(settings) ?? settings;
         // The collector's own sink, pointed at moto the way the process is: AWS_ENDPOINT_URL and AWS_REGION.
-        var sink = SqsHttpSink.Create(_queue.Url, moto.Server.Environment.ToDictionary(e => e.Key, e => (string?)e.Value), MotoFixture.Credentials, TimeProvider.System);
+        var sink = SqsHttpSink.Create(_queue.Url, new DictionaryEnvironmentVariables(moto.Server.Environment), MotoFixture.Credentials, TimeProvider.System);
         _sinks.Add(sink);
         var collector = await RunningCollector.StartAsync(_api, settings, sink);
         _collectors.Add(collector);

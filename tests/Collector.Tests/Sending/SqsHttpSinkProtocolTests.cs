@@ -8,23 +8,26 @@ using Collector.Packing;
 using Collector.Sending;
 using Collector.Settings;
 using Collector.Tests.Packing;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Shared.Aws;
 using TestSupport.Aws;
 
 namespace Collector.Tests.Sending;
 
 /// <summary>
-/// The SQS sink against answers moto cannot be made to give (a wrong MD5, partial results, throttling,
-/// 5xx, expired credentials), from <see cref="SqsAnsweringHandler"/>, which answers in SQS's documented shape.
-/// The happy path and signature checking run against moto (<see cref="SqsHttpSinkTests"/>).
+/// What the collector's sink does with each kind of SQS answer moto cannot be made to give (a wrong MD5, partial
+/// results, throttling, 5xx, expired credentials), from <see cref="AwsAnsweringHandler"/>, which answers in SQS's
+/// documented shape. How the shared JSON-protocol path reads every error form is pinned in
+/// <c>Shared.Aws.Tests.AwsJsonClientTests</c>; the happy path and signature checking run against moto
+/// (<see cref="SqsHttpSinkTests"/>).
 /// </summary>
 public sealed class SqsHttpSinkProtocolTests : IDisposable
 {
     private static readonly Uri QueueUrl = new("https://sqs.eu-west-1.amazonaws.com/123456789012/events");
     private static readonly Uri Endpoint = new("https://sqs.eu-west-1.amazonaws.com/");
 
-    private readonly SqsAnsweringHandler _sqs = new();
+    private readonly AwsAnsweringHandler _sqs = new();
     private readonly HttpClient _http;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
@@ -32,12 +35,19 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
 
     public void Dispose()
     {
+        _clients.ForEach(c => c.Dispose());
         _http.Dispose();
         _sqs.Dispose();
     }
 
-    private SqsHttpSink Sink(AWSCredentials? credentials = null) =>
-        new(_http, QueueUrl, Endpoint, "eu-west-1", credentials ?? new SessionAWSCredentials("ASIAEXAMPLE", "secret", "session-token"), _time);
+    private readonly List<IDisposable> _clients = [];
+
+    private SqsHttpSink Sink(AWSCredentials? credentials = null, TimeProvider? time = null)
+    {
+        var client = new AwsJsonClient(_http, AwsService.Sqs, new AwsEndpoint(Endpoint, "eu-west-1"), credentials ?? new SessionAWSCredentials("ASIAEXAMPLE", "secret", "session-token"), time ?? _time);
+        _clients.Add(client);
+        return new SqsHttpSink(client, QueueUrl);
+    }
 
     private static List<Envelope> Batch(int count) =>
         Enumerable.Range(0, count).Select(i => new Envelope(Encoding.UTF8.GetBytes($"{{\"schema\":\"eks-events/v1\",\"n\":{i},\"s\":\"é\\\"😀\"}}"), 1)).ToList();
@@ -70,7 +80,7 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
     public async Task SendBatchAsync_OneMd5DiffersFromTheBodySent_ThatEntryFailsAndOnlyThatOne()
     {
         using var sink = Sink();
-        _sqs.Then(entries => SqsAnsweringHandler.Accepted(entries, e => e.Id == "1" ? "0123456789abcdef0123456789abcdef" : e.Md5));
+        _sqs.Then(r => AwsAnsweringHandler.Accepted(r.Entries, e => e.Id == "1" ? "0123456789abcdef0123456789abcdef" : e.Md5));
 
         var failures = await sink.SendBatchAsync(Batch(3), CancellationToken.None);
 
@@ -83,9 +93,9 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
     public async Task SendBatchAsync_ResultFailsOneEntryAndOmitsAnother_BothAreFailuresTheRestAccepted()
     {
         using var sink = Sink();
-        _sqs.Then(entries => SqsAnsweringHandler.Result(
-            entries.Where(e => e.Id is "0" or "3").Select(e => new System.Text.Json.Nodes.JsonObject { ["Id"] = e.Id, ["MessageId"] = "m" + e.Id, ["MD5OfMessageBody"] = e.Md5 }),
-            [SqsAnsweringHandler.Failure("1", "InternalError", "Try again later.")]));
+        _sqs.Then(r => AwsAnsweringHandler.Result(
+            r.Entries.Where(e => e.Id is "0" or "3").Select(e => new System.Text.Json.Nodes.JsonObject { ["Id"] = e.Id, ["MessageId"] = "m" + e.Id, ["MD5OfMessageBody"] = e.Md5 }),
+            [AwsAnsweringHandler.Failure("1", "InternalError", "Try again later.")]));
 
         var failures = await sink.SendBatchAsync(Batch(4), CancellationToken.None);
 
@@ -96,16 +106,13 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
 
     [Theory]
     [InlineData(HttpStatusCode.BadRequest, "RequestThrottled", "Rate exceeded", "AWS.SimpleQueueService.RequestThrottled;Sender")]
-    [InlineData(HttpStatusCode.BadRequest, "ThrottlingException", "Rate exceeded", null)]
     [InlineData(HttpStatusCode.InternalServerError, "InternalFailure", "We encountered an internal error. Please try again.", null)]
-    [InlineData(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "Service is unable to handle request.", null)]
-    [InlineData(HttpStatusCode.Forbidden, "KmsAccessDenied", "The ciphertext refers to a customer master key that does not exist.", "KMS.AccessDeniedException;Sender")]
     public async Task SendBatchAsync_ErrorAnswer_ThrowsNamingStatusCodeMessageAndQueue(HttpStatusCode status, string shape, string message, string? queryError)
     {
         using var sink = Sink();
-        _sqs.Then(_ => SqsAnsweringHandler.Error(status, shape, message, queryError));
+        _sqs.Then(_ => AwsAnsweringHandler.SqsError(status, shape, message, queryError));
 
-        var error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync(Batch(2), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => sink.SendBatchAsync(Batch(2), CancellationToken.None));
 
         Assert.Equal(status, error.StatusCode);
         Assert.Equal(shape, error.ErrorCode);
@@ -123,9 +130,9 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
     {
         var credentials = new RotatingCredentials();
         using var sink = Sink(credentials);
-        _sqs.Then(_ => SqsAnsweringHandler.Error(HttpStatusCode.Forbidden, "ExpiredToken", "The security token included in the request is expired"));
+        _sqs.Then(_ => AwsAnsweringHandler.SqsError(HttpStatusCode.Forbidden, "ExpiredToken", "The security token included in the request is expired"));
 
-        var error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync(Batch(1), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => sink.SendBatchAsync(Batch(1), CancellationToken.None));
         var failures = await sink.SendBatchAsync(Batch(1), CancellationToken.None);
 
         Assert.Equal("ExpiredToken", error.ErrorCode);
@@ -141,7 +148,7 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
         using var sink = Sink();
         _sqs.Then(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>captive portal</html>") });
 
-        var error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync(Batch(1), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => sink.SendBatchAsync(Batch(1), CancellationToken.None));
 
         Assert.Contains(QueueUrl.ToString(), error.Message, StringComparison.Ordinal);
     }
@@ -149,13 +156,14 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
     [Fact]
     public async Task EnvelopeSender_SqsThrottlesThenAccepts_EveryEventIsSentOnceAndTheFailuresCounted()
     {
-        using var sink = new SqsHttpSink(_http, QueueUrl, Endpoint, "eu-west-1", new SessionAWSCredentials("ASIAEXAMPLE", "secret", "token"), TimeProvider.System);
-        _sqs.Then(_ => SqsAnsweringHandler.Error(HttpStatusCode.BadRequest, "RequestThrottled", "Rate exceeded"));
-        _sqs.Then(_ => SqsAnsweringHandler.Error(HttpStatusCode.InternalServerError, "InternalFailure", "Please try again."));
+        using var sink = Sink(time: TimeProvider.System);
+        _sqs.Then(_ => AwsAnsweringHandler.SqsError(HttpStatusCode.BadRequest, "RequestThrottled", "Rate exceeded"));
+        _sqs.Then(_ => AwsAnsweringHandler.SqsError(HttpStatusCode.InternalServerError, "InternalFailure", "Please try again."));
         var settings = new CollectorSettings { ClusterName = "test", MaxMessageBytes = 2048, FlushInterval = TimeSpan.FromMilliseconds(50), SendBackoffMax = TimeSpan.FromMilliseconds(20) };
         var buffer = Channel.CreateUnbounded<ObservedEvent>();
         var metrics = new CollectorMetrics();
-        var sender = new EnvelopeSender(buffer.Reader, sink, settings, metrics, new HealthState(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
+        var log = new CodeRecordingLogger();
+        var sender = new EnvelopeSender(buffer.Reader, sink, settings, metrics, new HealthState(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeProvider.System, log);
         for (var i = 0; i < 30; i++)
         {
             await buffer.Writer.WriteAsync(EnvelopePackerTests.Event(i, new string('m', 200)));
@@ -173,5 +181,27 @@ public sealed class SqsHttpSinkProtocolTests : IDisposable
         Assert.Equal(30, uids.Distinct().Count());
         Assert.Equal(30, metrics.EventsSent.Value);
         Assert.True(metrics.SendFailures.Value > 0);
+
+        // What an operator reads: each failed send logged (EventId 21) with SQS's own error code.
+        Assert.Equal(["RequestThrottled", "InternalFailure"], log.SendFailedCodes);
+    }
+
+    /// <summary>Keeps the <c>Code</c> of every "send failed" line (EventId 21) the sender logs.</summary>
+    private sealed class CodeRecordingLogger : ILogger
+    {
+        public List<string?> SendFailedCodes { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 21 && state is IReadOnlyList<KeyValuePair<string, object?>> fields)
+            {
+                SendFailedCodes.Add(fields.FirstOrDefault(f => f.Key == "Code").Value as string);
+            }
+        }
     }
 }

@@ -5,6 +5,8 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Collector.Packing;
 using Collector.Sending;
+using Shared.Aws;
+using Shared.Contract.Settings;
 using TestSupport.Moto;
 
 namespace Collector.Tests.Sending;
@@ -23,7 +25,7 @@ public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
     public void Dispose() => _sqs.Dispose();
 
     private SqsHttpSink Sink(Uri queueUrl, AWSCredentials? credentials = null) =>
-        SqsHttpSink.Create(queueUrl, moto.Server.Environment.ToDictionary(e => e.Key, e => (string?)e.Value), credentials ?? MotoFixture.Credentials, TimeProvider.System);
+        SqsHttpSink.Create(queueUrl, new DictionaryEnvironmentVariables(moto.Server.Environment), credentials ?? MotoFixture.Credentials, TimeProvider.System);
 
     private async Task<Uri> CreateQueueAsync() =>
         new((await _sqs.CreateQueueAsync("sink-" + Guid.NewGuid().ToString("N"))).QueueUrl);
@@ -79,7 +81,7 @@ public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
         var missing = new Uri(moto.Server.Endpoint, MotoServer.AccountId + "/no-such-queue-" + Guid.NewGuid().ToString("N")[..8]);
         using var sink = Sink(missing);
 
-        var error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync([new Envelope("{}"u8.ToArray(), 1)], CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => sink.SendBatchAsync([new Envelope("{}"u8.ToArray(), 1)], CancellationToken.None));
 
         Assert.Equal("QueueDoesNotExist", error.ErrorCode);
         Assert.Contains(missing.ToString(), error.Message, StringComparison.Ordinal);
@@ -112,10 +114,10 @@ public sealed class SqsHttpSinkTests(MotoFixture moto) : IDisposable
         var session = (await _authentication.AssumeRoleAsync("sqs:*")).GetCredentials();
         using var sink = Sink(queueUrl, new SessionAWSCredentials(session.AccessKey, "not-the-secret", session.Token));
 
-        SqsRequestException error;
+        AwsServiceException error;
         await using (await _authentication.EnableAsync())
         {
-            error = await Assert.ThrowsAsync<SqsRequestException>(() => sink.SendBatchAsync([new Envelope("{}"u8.ToArray(), 1)], CancellationToken.None));
+            error = await Assert.ThrowsAsync<AwsServiceException>(() => sink.SendBatchAsync([new Envelope("{}"u8.ToArray(), 1)], CancellationToken.None));
         }
 
         Assert.Equal("SignatureDoesNotMatch", error.ErrorCode);

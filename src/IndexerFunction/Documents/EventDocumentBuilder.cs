@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Shared.Contract;
 using Shared.Contract.Indices;
 using Shared.OpenSearch;
 
@@ -17,12 +16,21 @@ namespace IndexerFunction.Documents;
 /// <c>lastTimestamp</c> filled when null; <c>clusterName</c>, <c>@timestamp</c>, and the <c>object</c> block
 /// and <c>origin</c> both indices share (<see cref="InvolvedObjectBlock"/>) added.
 /// </summary>
+/// <remarks>
+/// The event is read in one forward pass of a <see cref="Utf8JsonReader"/> (<see cref="Scan"/>), which notes
+/// where each member's name and value lie and reads the few values the document depends on; no DOM is built.
+/// The document is then written from those byte ranges (<see cref="Build"/>): runs of members that stay as
+/// they are are copied as they are, and only a member that must change is read again.
+/// </remarks>
 public sealed class EventDocumentBuilder(string indexPrefix)
 {
     private static readonly JsonEncodedText ClusterNameProperty = JsonEncodedText.Encode("clusterName");
     private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("@timestamp");
     private static readonly JsonEncodedText FirstTimestampProperty = JsonEncodedText.Encode("firstTimestamp");
     private static readonly JsonEncodedText LastTimestampProperty = JsonEncodedText.Encode("lastTimestamp");
+
+    /// <summary>As deep as a message body may nest (the message reader's limit), so a part of it read again never fails where the whole passed.</summary>
+    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
     // SkipValidation also lets a run of members copied as one raw value sit inside an object: the writer
     // puts the comma before it and after it as it would around a single value.
@@ -38,6 +46,16 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     private string? _lastCluster;
     private JsonEncodedText _lastClusterEncoded;
 
+    // What Scan found in the event last read; offsets are into the input the reader was given.
+    private Entry[] _members = new Entry[32];
+    private byte[] _unescaped = new byte[256];
+    private int _memberCount;
+    private int _eventStart;
+    private int _eventEnd;
+    private Token _metadata, _uid, _version, _involvedObject, _kind, _type, _reason;
+    private EventTime? _creation, _first, _last, _eventTime, _seriesLast;
+    private Token _objectKind, _objectApiVersion, _objectNamespace, _objectName, _objectUid;
+
     private enum Member
     {
         Other,
@@ -49,6 +67,9 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         Labels,
         Annotations,
         InvolvedObject,
+        Kind, // written as Other; read for the message reader's check of list items
+        Type, // written as Other; read for the Warning-event metric
+        Reason, // written as Other; read for the Warning-event metric
         Ours, // clusterName, @timestamp, object, origin
     }
 
@@ -56,83 +77,150 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     public string IndexPrefix { get; } = indexPrefix;
 
     /// <summary>Builds the bulk item for one event, appending its source to <paramref name="output"/>.</summary>
+    /// <param name="evt">The event: one JSON object, UTF-8.</param>
+    /// <param name="clusterName">The cluster the event comes from.</param>
+    /// <param name="output">Where the document's bytes go; the item's source is a slice of them.</param>
     /// <param name="problem">Why the event cannot be indexed, naming the field at fault.</param>
     /// <returns>The item, or null when <paramref name="problem"/> says why not.</returns>
-    public BulkItem? TryBuild(JsonElement evt, string clusterName, ArrayBufferWriter<byte> output, out string? problem)
+    /// <exception cref="JsonException"><paramref name="evt"/> is not JSON.</exception>
+    /// <exception cref="ArgumentException"><paramref name="evt"/> is JSON but not an object.</exception>
+    public BulkItem? TryBuild(ReadOnlySpan<byte> evt, string clusterName, ArrayBufferWriter<byte> output, out string? problem)
     {
-        ArgumentNullException.ThrowIfNull(output);
-
-        // One pass over the members finds the few the document depends on; a repeated member counts
-        // at its last occurrence, as a lookup by name would find it.
-        JsonElement metadata = default, first = default, last = default, eventTime = default, series = default, involvedObject = default;
-        foreach (var property in evt.EnumerateObject())
+        var reader = new Utf8JsonReader(evt, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            switch (Classify(property))
-            {
-                case Member.Metadata: metadata = property.Value; break;
-                case Member.InvolvedObject: involvedObject = property.Value; break;
-                case Member.FirstTimestamp: first = property.Value; break;
-                case Member.LastTimestamp: last = property.Value; break;
-                case Member.EventTime: eventTime = property.Value; break;
-                case Member.Series: series = property.Value; break;
-            }
+            throw new ArgumentException("An event is a JSON object.", nameof(evt));
         }
 
-        if (metadata.ValueKind != JsonValueKind.Object)
+        Scan(ref reader);
+        while (reader.Read())
+        {
+            // Validates what follows the object, as a parse of the whole input would.
+        }
+
+        return Build(evt, clusterName, output, out problem);
+    }
+
+    /// <summary>
+    /// Reads the event object the reader stands at (its <see cref="JsonTokenType.StartObject"/>) up to its end,
+    /// noting what <see cref="Build"/> needs. A repeated member counts at its last occurrence, as a lookup by
+    /// name in a parsed document would find it.
+    /// </summary>
+    internal void Scan(ref Utf8JsonReader reader)
+    {
+        _eventStart = (int)reader.TokenStartIndex;
+        _memberCount = 0;
+        _metadata = _uid = _version = _involvedObject = _kind = _type = _reason = default;
+        _objectKind = _objectApiVersion = _objectNamespace = _objectName = _objectUid = default;
+        _creation = _first = _last = _eventTime = _seriesLast = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var nameStart = (int)reader.TokenStartIndex;
+            var nameEnd = nameStart + reader.ValueSpan.Length + 2;
+            var member = Classify(ref reader);
+            reader.Read();
+            var value = Token.At(ref reader);
+            switch (member)
+            {
+                case Member.Metadata:
+                    _metadata = value;
+                    _uid = _version = default;
+                    _creation = null;
+                    if (value.Type == JsonTokenType.StartObject)
+                    {
+                        ScanMetadata(ref reader);
+                    }
+
+                    break;
+                case Member.InvolvedObject:
+                    _involvedObject = value;
+                    _objectKind = _objectApiVersion = _objectNamespace = _objectName = _objectUid = default;
+                    if (value.Type == JsonTokenType.StartObject)
+                    {
+                        ScanInvolvedObject(ref reader);
+                    }
+
+                    break;
+                case Member.Series:
+                    _seriesLast = null;
+                    if (value.Type == JsonTokenType.StartObject)
+                    {
+                        ScanSeries(ref reader);
+                    }
+
+                    break;
+                case Member.FirstTimestamp: _first = Time(ref reader); break;
+                case Member.LastTimestamp: _last = Time(ref reader); break;
+                case Member.EventTime: _eventTime = Time(ref reader); break;
+                case Member.Kind: _kind = value; break;
+                case Member.Type: _type = value; break;
+                case Member.Reason: _reason = value; break;
+            }
+
+            reader.Skip();
+            if (_memberCount == _members.Length)
+            {
+                Array.Resize(ref _members, _members.Length * 2);
+            }
+
+            _members[_memberCount++] = new Entry(member, nameStart, nameEnd, value.Start, (int)reader.BytesConsumed, value.Type);
+        }
+
+        _eventEnd = (int)reader.BytesConsumed;
+    }
+
+    /// <summary>The event's <c>kind</c> when it is a string other than <c>Event</c> (a <c>List</c> may hold anything); else null.</summary>
+    internal string? OtherKind(ReadOnlySpan<byte> source) =>
+        _kind.Type == JsonTokenType.String && !_kind.TextEquals(source, "Event"u8) ? _kind.GetString(source) : null;
+
+    /// <summary>Whether the event's <c>type</c> is <c>Warning</c>.</summary>
+    internal bool IsWarning(ReadOnlySpan<byte> source) => _type.Type == JsonTokenType.String && _type.TextEquals(source, "Warning"u8);
+
+    /// <summary>The event's <c>reason</c> as its raw JSON value; empty when the event has none.</summary>
+    internal ReadOnlySpan<byte> RawReason(ReadOnlySpan<byte> source) => _reason.Type == JsonTokenType.None ? default : source[_reason.Start.._reason.End];
+
+    /// <summary>Builds the bulk item for the event <see cref="Scan"/> read last from <paramref name="source"/>.</summary>
+    internal BulkItem? Build(ReadOnlySpan<byte> source, string clusterName, ArrayBufferWriter<byte> output, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_metadata.Type != JsonTokenType.StartObject)
         {
             problem = "the event has no metadata object";
             return null;
         }
 
-        JsonElement uidElement = default, creationElement = default, versionElement = default;
-        foreach (var property in metadata.EnumerateObject())
-        {
-            var name = Name(property);
-            if (name.SequenceEqual("uid"u8))
-            {
-                uidElement = property.Value;
-            }
-            else if (name.SequenceEqual("creationTimestamp"u8))
-            {
-                creationElement = property.Value;
-            }
-            else if (name.SequenceEqual("resourceVersion"u8))
-            {
-                versionElement = property.Value;
-            }
-        }
-
-        if (uidElement.ValueKind != JsonValueKind.String || uidElement.GetString() is not { Length: > 0 } uid)
+        if (_uid.Type != JsonTokenType.String || _uid.GetString(source) is not { Length: > 0 } uid)
         {
             problem = "the event has no metadata.uid, which is its document id";
             return null;
         }
 
-        var creation = Time(creationElement);
-        var occurred = Time(eventTime);
-        var seriesLast = series.ValueKind == JsonValueKind.Object && series.TryGetProperty("lastObservedTime", out var observed) ? Time(observed) : null;
+        var creation = _creation;
+        var occurred = _eventTime;
+        var seriesLast = _seriesLast;
 
         // Scheduler and other events.k8s.io-style events carry only eventTime (and series for repeats);
         // the dashboards key on lastTimestamp, so fill both from what the event has. For a series, the
         // last observation is when the event was last seen.
         var firstFill = occurred ?? seriesLast ?? creation;
         var lastFill = seriesLast ?? occurred ?? creation;
-        var lastSeen = Time(last) ?? lastFill;
-        var day = creation ?? lastSeen ?? Time(first);
+        var lastSeen = _last ?? lastFill;
+        var day = creation ?? lastSeen ?? _first;
         if (day is null)
         {
             problem = "the event has no usable time: metadata.creationTimestamp, lastTimestamp, eventTime and series.lastObservedTime are all missing or not RFC 3339";
             return null;
         }
 
-        long? version = versionElement.ValueKind == JsonValueKind.String
-            && JsonMarshal.GetRawUtf8Value(versionElement) is var rawVersion && rawVersion.Length > 2
+        long? version = _version.Type == JsonTokenType.String
+            && source[_version.Start.._version.End] is var rawVersion && rawVersion.Length > 2
             && System.Buffers.Text.Utf8Parser.TryParse(rawVersion[1..^1], out long parsed, out var consumed) && consumed == rawVersion.Length - 2 && parsed >= 0
                 ? parsed
                 : null;
 
         var start = output.WrittenCount;
-        WriteDocument(evt, firstFill, lastFill, output);
+        WriteDocument(source, firstFill, lastFill, output);
         if (!string.Equals(clusterName, _lastCluster, StringComparison.Ordinal))
         {
             // All events of a message share it: encode it once.
@@ -144,10 +232,18 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         if (lastSeen is { } seen)
         {
             _writer.WritePropertyName(TimestampProperty);
-            _writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(seen.Text), skipInputValidation: true);
+            _writer.WriteRawValue(source[seen.Start..seen.End], skipInputValidation: true);
         }
 
-        InvolvedObjectBlock.Write(_writer, involvedObject);
+        if (_involvedObject.Type == JsonTokenType.StartObject)
+        {
+            InvolvedObjectBlock.Write(_writer, _objectKind.Text(source), _objectApiVersion.Text(source), _objectNamespace.Text(source), _objectName.Text(source), _objectUid.Text(source));
+        }
+        else
+        {
+            ObjectBlock.WriteOrigin(_writer, ObjectBlock.EventOrigin);
+        }
+
         _writer.WriteEndObject();
         _writer.Flush();
 
@@ -164,83 +260,157 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         return new BulkItem(index, uid, output.WrittenMemory[start..]) { ExternalVersion = version };
     }
 
+    private void ScanMetadata(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("uid"u8))
+            {
+                reader.Read();
+                _uid = Token.At(ref reader);
+            }
+            else if (reader.ValueTextEquals("creationTimestamp"u8))
+            {
+                reader.Read();
+                _creation = Time(ref reader);
+            }
+            else if (reader.ValueTextEquals("resourceVersion"u8))
+            {
+                reader.Read();
+                _version = Token.At(ref reader);
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+    }
+
+    private void ScanInvolvedObject(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueTextEquals("kind"u8) ? 1
+                : reader.ValueTextEquals("apiVersion"u8) ? 2
+                : reader.ValueTextEquals("namespace"u8) ? 3
+                : reader.ValueTextEquals("name"u8) ? 4
+                : reader.ValueTextEquals("uid"u8) ? 5
+                : 0;
+            reader.Read();
+            if (field != 0 && reader.TokenType == JsonTokenType.String)
+            {
+                // Only a string names the object; a member of another type leaves an earlier string in place.
+                var text = Token.At(ref reader);
+                switch (field)
+                {
+                    case 1: _objectKind = text; break;
+                    case 2: _objectApiVersion = text; break;
+                    case 3: _objectNamespace = text; break;
+                    case 4: _objectName = text; break;
+                    default: _objectUid = text; break;
+                }
+            }
+
+            reader.Skip();
+        }
+    }
+
+    private void ScanSeries(ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var observed = reader.ValueTextEquals("lastObservedTime"u8);
+            reader.Read();
+            if (observed)
+            {
+                _seriesLast = Time(ref reader);
+            }
+
+            reader.Skip();
+        }
+    }
+
     /// <summary>The event's members, with the timestamps filled; the object is left open for ours.</summary>
-    private void WriteDocument(JsonElement evt, EventTime? firstFill, EventTime? lastFill, ArrayBufferWriter<byte> output)
+    private void WriteDocument(ReadOnlySpan<byte> source, EventTime? firstFill, EventTime? lastFill, ArrayBufferWriter<byte> output)
     {
         // Most events need no member changed. Then consecutive members that stay as they are (all but
         // a null timestamp and our own members) are copied as one run of bytes.
-        var raw = JsonMarshal.GetRawUtf8Value(evt);
-        var verbatim = NeedsNoRewrite(raw);
+        var verbatim = NeedsNoRewrite(source[_eventStart.._eventEnd]);
         int runStart = -1, runEnd = -1;
 
         _writer.Reset(output);
         _writer.WriteStartObject();
         bool hasFirst = false, hasLast = false;
-        foreach (var property in evt.EnumerateObject())
+        foreach (ref readonly var entry in _members.AsSpan(0, _memberCount))
         {
-            var member = Classify(property);
+            var member = entry.Member;
             hasFirst |= member == Member.FirstTimestamp;
             hasLast |= member == Member.LastTimestamp;
             if (verbatim && member is not (Member.Ours or Member.Labels or Member.Annotations)
-                && (member is not (Member.FirstTimestamp or Member.LastTimestamp) || property.Value.ValueKind == JsonValueKind.String))
+                && (member is not (Member.FirstTimestamp or Member.LastTimestamp) || entry.Type == JsonTokenType.String))
             {
-                // From the name's opening quote to the end of the value; the spans all point into the event.
-                var name = JsonMarshal.GetRawUtf8PropertyName(property);
-                var value = JsonMarshal.GetRawUtf8Value(property.Value);
-                runStart = runStart < 0 ? Offset(raw, name) - 1 : runStart;
-                runEnd = Offset(raw, value) + value.Length;
+                // From the name's opening quote to the end of the value.
+                runStart = runStart < 0 ? entry.NameStart : runStart;
+                runEnd = entry.ValueEnd;
                 continue;
             }
 
             if (runStart >= 0)
             {
-                _writer.WriteRawValue(raw[runStart..runEnd], skipInputValidation: true);
+                _writer.WriteRawValue(source[runStart..runEnd], skipInputValidation: true);
                 runStart = -1;
             }
 
+            var value = source[entry.ValueStart..entry.ValueEnd];
             switch (member)
             {
+                case Member.Metadata when entry.Type != JsonTokenType.StartObject:
+                    // An earlier copy of a repeated metadata (the last one is an object, or there is no document).
+                    WriteName(source[entry.NameStart..entry.NameEnd]);
+                    WriteValue(value, labelsOrAnnotations: false);
+                    break;
                 case Member.Metadata:
-                    WriteName(property);
-                    var metadata = JsonMarshal.GetRawUtf8Value(property.Value);
-                    if (metadata.IndexOf("\"managedFields\""u8) < 0 && metadata.IndexOf("\"labels\""u8) < 0 && metadata.IndexOf("\"annotations\""u8) < 0 && !HasLayout(metadata))
+                    WriteName(source[entry.NameStart..entry.NameEnd]);
+                    if (value.IndexOf("\"managedFields\""u8) < 0 && value.IndexOf("\"labels\""u8) < 0 && value.IndexOf("\"annotations\""u8) < 0 && !HasLayout(value))
                     {
-                        _writer.WriteRawValue(metadata, skipInputValidation: true); // nothing to drop or de-dot
+                        _writer.WriteRawValue(value, skipInputValidation: true); // nothing to drop or de-dot
                     }
                     else
                     {
-                        WriteObject(property.Value, dedotKeys: false, dropManagedFields: true);
+                        WriteObject(value, dedotKeys: false, dropManagedFields: true);
                     }
 
                     break;
                 case Member.FirstTimestamp:
-                    WriteTime(FirstTimestampProperty, property.Value, firstFill);
+                    WriteTime(FirstTimestampProperty, entry.Type == JsonTokenType.String ? value : default, firstFill, source);
                     break;
                 case Member.LastTimestamp:
-                    WriteTime(LastTimestampProperty, property.Value, lastFill);
+                    WriteTime(LastTimestampProperty, entry.Type == JsonTokenType.String ? value : default, lastFill, source);
                     break;
                 case Member.Ours:
                     break; // ours win: a re-fed exported document must not carry two
                 default:
-                    WriteName(property);
-                    WriteValue(property.Value, member switch { Member.Labels => "labels", Member.Annotations => "annotations", _ => string.Empty });
+                    WriteName(source[entry.NameStart..entry.NameEnd]);
+                    WriteValue(value, labelsOrAnnotations: member is Member.Labels or Member.Annotations);
                     break;
             }
         }
 
         if (runStart >= 0)
         {
-            _writer.WriteRawValue(raw[runStart..runEnd], skipInputValidation: true);
+            _writer.WriteRawValue(source[runStart..runEnd], skipInputValidation: true);
         }
 
         if (!hasFirst)
         {
-            WriteTime(FirstTimestampProperty, default, firstFill);
+            WriteTime(FirstTimestampProperty, default, firstFill, source);
         }
 
         if (!hasLast)
         {
-            WriteTime(LastTimestampProperty, default, lastFill);
+            WriteTime(LastTimestampProperty, default, lastFill, source);
         }
     }
 
@@ -271,18 +441,22 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     }
 
     /// <summary>
-    /// Whether parsed JSON holds a byte below 0x20. Inside a string such a byte is invalid JSON (the
-    /// parser refused it), so here it is layout between tokens: LF, CR or a tab. Raw copies must not
+    /// Whether read JSON holds a byte below 0x20. Inside a string such a byte is invalid JSON (the
+    /// reader refused it), so here it is layout between tokens: LF, CR or a tab. Raw copies must not
     /// carry it: every document of a <c>_bulk</c> body is one line (the body would compact it anyway,
     /// on its slow path).
     /// </summary>
     private static bool HasLayout(ReadOnlySpan<byte> raw) => raw.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0;
 
-    private static Member Classify(JsonProperty property)
+    private static Member Classify(ref Utf8JsonReader reader)
     {
-        var name = Name(property);
+        // A name written with escapes (legal JSON, never seen from the API server) is compared unescaped.
+        var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
         return name.Length switch
         {
+            4 when name.SequenceEqual("kind"u8) => Member.Kind,
+            4 when name.SequenceEqual("type"u8) => Member.Type,
+            6 when name.SequenceEqual("reason"u8) => Member.Reason,
             6 when name.SequenceEqual("series"u8) => Member.Series,
             6 when name.SequenceEqual("labels"u8) => Member.Labels,
             6 when name.SequenceEqual("object"u8) => Member.Ours,
@@ -299,31 +473,23 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         };
     }
 
-    /// <summary>
-    /// A member's name as UTF-8, without copying it unless it was written with escapes (legal JSON,
-    /// never seen from the API server).
-    /// </summary>
-    private static ReadOnlySpan<byte> Name(JsonProperty property)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        return raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(property.Name) : raw;
-    }
+    private static EventTime? Time(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var parsed)
+            ? new EventTime((int)reader.TokenStartIndex, (int)reader.TokenStartIndex + reader.ValueSpan.Length + 2, parsed)
+            : null;
 
-    /// <summary>Where <paramref name="part"/>, a span inside <paramref name="whole"/>, starts in it.</summary>
-    private static int Offset(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> part) =>
-        (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(whole), ref MemoryMarshal.GetReference(part));
-
-    private void WriteTime(JsonEncodedText name, JsonElement value, EventTime? fill)
+    /// <summary>A timestamp member: the string as the event wrote it (written again unescaped, as a parsed document writes it), else the fill, else null.</summary>
+    private void WriteTime(JsonEncodedText name, ReadOnlySpan<byte> text, EventTime? fill, ReadOnlySpan<byte> source)
     {
-        if (value.ValueKind == JsonValueKind.String)
+        if (!text.IsEmpty)
         {
             _writer.WritePropertyName(name);
-            value.WriteTo(_writer);
+            WriteCompact(text);
         }
         else if (fill is { } f)
         {
             _writer.WritePropertyName(name);
-            _writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(f.Text), skipInputValidation: true);
+            _writer.WriteRawValue(source[f.Start..f.End], skipInputValidation: true);
         }
         else
         {
@@ -331,22 +497,26 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
     }
 
-    private void WriteValue(JsonElement value, string propertyName)
+    /// <summary>Writes one value: copied as it is unless it holds a labels or annotations map or layout.</summary>
+    private void WriteValue(ReadOnlySpan<byte> raw, bool labelsOrAnnotations)
     {
         // Most of an event needs no change: copy its bytes as they are. Only an object that holds a
         // labels or annotations map somewhere inside is rewritten, member by member.
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (value.ValueKind == JsonValueKind.Object
-            && (propertyName is "labels" or "annotations" || raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
+        if (raw[0] == '{'
+            && (labelsOrAnnotations || raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
         {
-            WriteObject(value, dedotKeys: propertyName is "labels" or "annotations", dropManagedFields: false);
+            WriteObject(raw, dedotKeys: labelsOrAnnotations, dropManagedFields: false);
         }
-        else if (value.ValueKind == JsonValueKind.Array && (raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
+        else if (raw[0] == '[' && (raw.IndexOf("\"labels\""u8) >= 0 || raw.IndexOf("\"annotations\""u8) >= 0))
         {
             _writer.WriteStartArray();
-            foreach (var item in value.EnumerateArray())
+            var reader = new Utf8JsonReader(raw, ReaderOptions);
+            reader.Read();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                WriteValue(item, string.Empty);
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                WriteValue(raw[start..(int)reader.BytesConsumed], labelsOrAnnotations: false);
             }
 
             _writer.WriteEndArray();
@@ -355,7 +525,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         {
             // Pretty-printed input (kubectl -o json): a line break outside a string would split the
             // NDJSON line, so this value is written anew, compact.
-            value.WriteTo(_writer);
+            WriteCompact(raw);
         }
         else
         {
@@ -363,45 +533,68 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
     }
 
-    private void WriteObject(JsonElement value, bool dedotKeys, bool dropManagedFields)
+    private void WriteObject(ReadOnlySpan<byte> raw, bool dedotKeys, bool dropManagedFields)
     {
+        var reader = new Utf8JsonReader(raw, ReaderOptions);
+        reader.Read();
         _writer.WriteStartObject();
         HashSet<string>? written = dedotKeys ? new HashSet<string>(StringComparer.Ordinal) : null;
-        foreach (var property in value.EnumerateObject())
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (dropManagedFields && property.NameEquals("managedFields"u8))
+            var name = raw[(int)reader.TokenStartIndex..((int)reader.TokenStartIndex + reader.ValueSpan.Length + 2)];
+            if (dropManagedFields && reader.ValueTextEquals("managedFields"u8))
             {
+                reader.Read();
+                reader.Skip();
                 continue;
             }
 
+            string? dedotted = null;
+            var labelsOrAnnotations = false;
             if (written is not null)
             {
-                var name = property.Name.Replace('.', '_');
+                dedotted = reader.GetString()!.Replace('.', '_');
                 // "a.b" and "a_b" in one map would become the same key, and OpenSearch refuses a
                 // document with a duplicate field: keep both, the later one with a suffix.
-                while (!written.Add(name))
+                while (!written.Add(dedotted))
                 {
-                    name += "_";
+                    dedotted += "_";
                 }
-
-                _writer.WritePropertyName(name);
-                WriteValue(property.Value, string.Empty);
-                continue;
+            }
+            else
+            {
+                labelsOrAnnotations = reader.ValueTextEquals("labels"u8) || reader.ValueTextEquals("annotations"u8);
             }
 
-            WriteName(property);
-            WriteValue(property.Value, property.NameEquals("labels"u8) ? "labels" : property.NameEquals("annotations"u8) ? "annotations" : string.Empty);
+            reader.Read();
+            var valueStart = (int)reader.TokenStartIndex;
+            reader.Skip();
+            var value = raw[valueStart..(int)reader.BytesConsumed];
+            if (dedotted is not null)
+            {
+                _writer.WritePropertyName(dedotted);
+            }
+            else
+            {
+                WriteName(name);
+            }
+
+            WriteValue(value, labelsOrAnnotations);
         }
 
         _writer.WriteEndObject();
     }
 
-    private void WriteName(JsonProperty property)
+    /// <summary>Writes a member name from its token as the input wrote it, quotes included.</summary>
+    private void WriteName(ReadOnlySpan<byte> token)
     {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        var raw = token[1..^1];
         if (raw.IndexOf((byte)'\\') >= 0)
         {
-            _writer.WritePropertyName(property.Name); // escaped in the input: let the writer escape it again
+            // Escaped in the input: let the writer escape it again.
+            var reader = new Utf8JsonReader(token, ReaderOptions);
+            reader.Read();
+            _writer.WritePropertyName(reader.GetString()!);
         }
         else
         {
@@ -409,11 +602,85 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
     }
 
-    private static EventTime? Time(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var parsed)
-            ? new EventTime(value, parsed)
-            : null;
+    /// <summary>
+    /// Writes a value anew, token by token (strings and names unescaped and escaped again by the writer),
+    /// as a parsed document writes itself: for layout that must go, and for the timestamps a rewritten event keeps.
+    /// </summary>
+    private void WriteCompact(ReadOnlySpan<byte> raw)
+    {
+        var reader = new Utf8JsonReader(raw, ReaderOptions);
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject: _writer.WriteStartObject(); break;
+                case JsonTokenType.EndObject: _writer.WriteEndObject(); break;
+                case JsonTokenType.StartArray: _writer.WriteStartArray(); break;
+                case JsonTokenType.EndArray: _writer.WriteEndArray(); break;
+                case JsonTokenType.PropertyName: _writer.WritePropertyName(Unescaped(ref reader)); break;
+                case JsonTokenType.String: _writer.WriteStringValue(Unescaped(ref reader)); break;
+                case JsonTokenType.Number: _writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+                case JsonTokenType.True: _writer.WriteBooleanValue(true); break;
+                case JsonTokenType.False: _writer.WriteBooleanValue(false); break;
+                default: _writer.WriteNullValue(); break;
+            }
+        }
+    }
 
-    /// <summary>A timestamp as the event wrote it (its bytes are copied as they are) and as a point in time.</summary>
-    private readonly record struct EventTime(JsonElement Text, DateTimeOffset Value);
+    /// <summary>A string or name token's text, unescaped into a buffer of the builder's when the input escaped it.</summary>
+    private ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        if (_unescaped.Length < reader.ValueSpan.Length)
+        {
+            _unescaped = new byte[Math.Max(reader.ValueSpan.Length, 2 * _unescaped.Length)];
+        }
+
+        return _unescaped.AsSpan(0, reader.CopyString(_unescaped));
+    }
+
+    /// <summary>One member of the event: what it is, where its name and value lie, and the value's first token.</summary>
+    private readonly record struct Entry(Member Member, int NameStart, int NameEnd, int ValueStart, int ValueEnd, JsonTokenType Type);
+
+    /// <summary>A timestamp: where the event wrote it (its bytes are copied as they are) and the point in time.</summary>
+    private readonly record struct EventTime(int Start, int End, DateTimeOffset Value);
+
+    /// <summary>A value's first token and, for a string, where it lies, quotes included; <see cref="JsonTokenType.None"/> when absent.</summary>
+    private readonly record struct Token(JsonTokenType Type, int Start, int End, bool Escaped)
+    {
+        public static Token At(ref Utf8JsonReader reader) => new(
+            reader.TokenType,
+            (int)reader.TokenStartIndex,
+            reader.TokenType is JsonTokenType.String ? (int)reader.TokenStartIndex + reader.ValueSpan.Length + 2 : (int)reader.BytesConsumed,
+            reader.ValueIsEscaped);
+
+        /// <summary>The string's text, read in place unless the input escaped it; empty when absent.</summary>
+        public ReadOnlySpan<byte> Text(ReadOnlySpan<byte> source) =>
+            Type != JsonTokenType.String ? default
+            : Escaped ? System.Text.Encoding.UTF8.GetBytes(GetString(source))
+            : source[(Start + 1)..(End - 1)];
+
+        public string GetString(ReadOnlySpan<byte> source)
+        {
+            var reader = new Utf8JsonReader(source[Start..End], ReaderOptions);
+            reader.Read();
+            return reader.GetString()!;
+        }
+
+        public bool TextEquals(ReadOnlySpan<byte> source, ReadOnlySpan<byte> text)
+        {
+            if (!Escaped)
+            {
+                return source[(Start + 1)..(End - 1)].SequenceEqual(text);
+            }
+
+            var reader = new Utf8JsonReader(source[Start..End], ReaderOptions);
+            reader.Read();
+            return reader.ValueTextEquals(text);
+        }
+    }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Shared.Contract;
 
@@ -12,53 +10,10 @@ namespace IndexerFunction.Documents;
 /// </summary>
 public static class InvolvedObjectBlock
 {
-    /// <summary>Writes the block (or only <c>origin</c> when the event names no object) into the open document.</summary>
-    public static void Write(Utf8JsonWriter writer, JsonElement involvedObject)
+    /// <summary>Writes the block into the open document from the string members of an <c>involvedObject</c> object (empty when absent).</summary>
+    public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> kind, ReadOnlySpan<byte> apiVersion, ReadOnlySpan<byte> @namespace, ReadOnlySpan<byte> name, ReadOnlySpan<byte> uid)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        if (involvedObject.ValueKind != JsonValueKind.Object)
-        {
-            ObjectBlock.WriteOrigin(writer, ObjectBlock.EventOrigin);
-            return;
-        }
-
-        ReadOnlySpan<byte> kind = default, apiVersion = default, @namespace = default, name = default, uid = default;
-        foreach (var property in involvedObject.EnumerateObject())
-        {
-            if (property.Value.ValueKind != JsonValueKind.String)
-            {
-                continue;
-            }
-
-            if (property.NameEquals("kind"u8))
-            {
-                kind = Text(property.Value);
-            }
-            else if (property.NameEquals("apiVersion"u8))
-            {
-                apiVersion = Text(property.Value);
-            }
-            else if (property.NameEquals("namespace"u8))
-            {
-                @namespace = Text(property.Value);
-            }
-            else if (property.NameEquals("name"u8))
-            {
-                name = Text(property.Value);
-            }
-            else if (property.NameEquals("uid"u8))
-            {
-                uid = Text(property.Value);
-            }
-        }
-
         ObjectBlock.Write(writer, ObjectReference.FromKind(kind, apiVersion, @namespace, name, uid), ObjectBlock.EventOrigin);
-    }
-
-    /// <summary>A string's UTF-8 text, read in place unless the input escaped it (legal JSON, never seen from the API server).</summary>
-    private static ReadOnlySpan<byte> Text(JsonElement value)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        return raw.Contains((byte)'\\') ? Encoding.UTF8.GetBytes(value.GetString()!) : raw[1..^1];
     }
 }

@@ -53,6 +53,7 @@ public sealed partial class SqsBatchHandler(
     // written into it once and sliced, never copied again; the bookkeeping below keeps its capacity.
     private readonly ArrayBufferWriter<byte> _sources = new(1024 * 1024);
     private readonly SqsBatchReader _reader = new();
+    private readonly QueueMessageReader _messages = new(new EventDocumentBuilder(settings.EventsIndex));
 
     // One document per (index, id): an event updated several times within a batch is written once, at
     // its newest version, on behalf of every message that carried a copy. A document's first carrier
@@ -63,7 +64,6 @@ public sealed partial class SqsBatchHandler(
     private readonly Dictionary<(string Index, string Id), int> _slots = [];
     private readonly WarningEventCounter _warnings = new();
     private readonly ArrayBufferWriter<byte> _metricLines = new(2048);
-    private readonly EventDocumentBuilder _documents = new(settings.EventsIndex);
     private readonly string _defaultClusterName = settings.Function.ClusterName;
 
     /// <inheritdoc />
@@ -119,30 +119,27 @@ public sealed partial class SqsBatchHandler(
                 continue;
             }
 
-            using var message = QueueMessageReader.TryRead(record.Body, record.ClusterNameAttribute, _defaultClusterName, out var problem);
-            if (message is null)
+            if (!_messages.TryRead(record.Body.Span, record.ClusterNameAttribute, _defaultClusterName, settings.WarningReasons, _sources, out var problem))
             {
                 Fail(failures, reasons, m, FailureClassification.OfInput, problem!);
                 LogMalformed(logger, record.MessageId, problem!);
                 continue;
             }
 
-            eventsReceived += message.Events.Count;
-            var position = 0;
-            foreach (var evt in message.Events)
+            var events = _messages.Events;
+            eventsReceived += events.Count;
+            for (var position = 0; position < events.Count; position++)
             {
-                var item = _documents.TryBuild(evt, message.ClusterName, _sources, out var eventProblem);
-                if (item is null)
+                var evt = events[position];
+                if (evt.Item is null)
                 {
-                    Fail(failures, reasons, m, FailureClassification.OfInput, $"event {position}: {eventProblem}");
-                    LogBadEvent(logger, record.MessageId, position, eventProblem!);
+                    Fail(failures, reasons, m, FailureClassification.OfInput, $"event {position}: {evt.Problem}");
+                    LogBadEvent(logger, record.MessageId, position, evt.Problem!);
                 }
                 else
                 {
-                    Add(item, m, _warnings.Tag(evt, message.ClusterName, settings.WarningReasons));
+                    Add(evt.Item, m, _warnings.Tag(evt.WarningReason, _messages.ClusterName));
                 }
-
-                position++;
             }
         }
 

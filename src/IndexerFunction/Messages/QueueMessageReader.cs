@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using IndexerFunction.Documents;
+using IndexerFunction.Metrics;
 using Shared.Contract.Queue;
 
 namespace IndexerFunction.Messages;
@@ -6,117 +10,248 @@ namespace IndexerFunction.Messages;
 /// <summary>
 /// Reads a queue message body in any of the three forms the contract allows (docs/contract.md):
 /// the Collector's <c>eks-events/v1</c> envelope, one core/v1 Event, or a list
-/// (<c>EventList</c> or <c>List</c> with <c>items</c>, as <c>kubectl get events -o json</c> prints).
+/// (<c>EventList</c> or <c>List</c> with <c>items</c>, as <c>kubectl get events -o json</c> prints),
+/// and builds each event's document as it goes.
 /// </summary>
-public static class QueueMessageReader
+/// <remarks>
+/// One forward pass of a <see cref="Utf8JsonReader"/> over the body: the envelope's events are built while the
+/// reader passes them (<see cref="EventDocumentBuilder.Scan"/>), so the body is tokenized once and no DOM is
+/// built. What the body turns out to be is decided only at its end, with the same answers, in the same order of
+/// precedence, as a parse of the whole body would give: a body that is not JSON anywhere is refused as such
+/// even after events were built, and a member repeated later wins (then the events are built again from the
+/// array that counts, which the Collector never makes necessary). A refused body's documents stay in the
+/// output buffer unused; nothing refers to them.
+/// </remarks>
+public sealed class QueueMessageReader(EventDocumentBuilder documents)
 {
-    /// <summary>Reads the body.</summary>
+    private readonly List<QueueEvent> _events = [];
+
+    /// <summary>The cluster of the body read last (its envelope's, else the attribute's, else the setting's); may be empty.</summary>
+    public string ClusterName { get; private set; } = string.Empty;
+
+    /// <summary>The events of the body read last, in message order; valid until the next read.</summary>
+    public IReadOnlyList<QueueEvent> Events => _events;
+
+    /// <summary>Reads the body and builds its events' documents into <paramref name="output"/>.</summary>
     /// <param name="body">The message body, UTF-8 JSON.</param>
     /// <param name="attributeClusterName">The message attribute <c>clusterName</c>, if present.</param>
     /// <param name="defaultClusterName">CLUSTER_NAME, for bodies that do not name a cluster.</param>
+    /// <param name="reasons">The reasons the <c>WarningEvents</c> metric names.</param>
+    /// <param name="output">Where the documents' bytes go.</param>
     /// <param name="problem">Why the body cannot be read, naming what is wrong.</param>
-    /// <returns>The message, or null when <paramref name="problem"/> says why not.</returns>
-    public static QueueMessage? TryRead(ReadOnlyMemory<byte> body, string? attributeClusterName, string defaultClusterName, out string? problem)
+    /// <returns>Whether the body was read (then see <see cref="Events"/>, each of which may still have a problem of its own).</returns>
+    public bool TryRead(ReadOnlySpan<byte> body, string? attributeClusterName, string defaultClusterName, WarningReasons reasons, ArrayBufferWriter<byte> output, out string? problem)
     {
-        JsonDocument document;
+        ArgumentNullException.ThrowIfNull(reasons);
+        ArgumentNullException.ThrowIfNull(output);
+        _events.Clear();
+        var fallbackCluster = string.IsNullOrEmpty(attributeClusterName) ? defaultClusterName : attributeClusterName;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+            problem = Read(body, fallbackCluster, reasons, output);
         }
         catch (JsonException ex)
         {
             problem = $"the body is not JSON: {ex.Message}";
-            return null;
         }
 
-        var root = document.RootElement;
-        var fallbackCluster = string.IsNullOrEmpty(attributeClusterName) ? defaultClusterName : attributeClusterName;
-        QueueMessage? message = null;
-        if (root.ValueKind == JsonValueKind.Object)
+        if (problem is not null)
         {
-            message = Read(document, root, fallbackCluster, out problem);
-        }
-        else
-        {
-            problem = $"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object";
+            _events.Clear();
         }
 
-        if (message is null)
-        {
-            document.Dispose();
-        }
-
-        return message;
+        return problem is null;
     }
 
-    private static QueueMessage? Read(JsonDocument document, JsonElement root, string fallbackCluster, out string? problem)
+    private string? Read(ReadOnlySpan<byte> body, string fallbackCluster, WarningReasons reasons, ArrayBufferWriter<byte> output)
     {
-        problem = null;
-        if (root.TryGetProperty(QueueContract.SchemaProperty, out var schema))
+        var reader = new Utf8JsonReader(body, EventDocumentBuilder.ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            if (schema.ValueKind != JsonValueKind.String || schema.GetString() != QueueContract.EnvelopeSchema)
-            {
-                problem = $"unsupported envelope schema {schema.GetRawText()}: this indexer reads '{QueueContract.EnvelopeSchema}'";
-                return null;
-            }
-
-            if (!root.TryGetProperty(QueueContract.EventsProperty, out var events) || events.ValueKind != JsonValueKind.Array)
-            {
-                problem = $"the '{QueueContract.EnvelopeSchema}' envelope has no '{QueueContract.EventsProperty}' array";
-                return null;
-            }
-
-            var cluster = root.TryGetProperty(QueueContract.ClusterNameProperty, out var c) && c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 } name
-                ? name
-                : fallbackCluster;
-            return Events(document, events, cluster, out problem);
+            var type = reader.TokenType;
+            reader.Skip();
+            ReadToEnd(ref reader);
+            return $"the body is a JSON {KindName(type)}, not an object";
         }
 
-        var kind = root.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
-        switch (kind)
+        // The members the form depends on, each at its last occurrence.
+        Member schema = default, cluster = default, kind = default, events = default, items = default;
+        var built = default(Built);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals(QueueContract.SchemaProperty) ? 1
+                : reader.ValueTextEquals(QueueContract.ClusterNameProperty) ? 2
+                : reader.ValueTextEquals(QueueContract.EventsProperty) ? 3
+                : reader.ValueTextEquals("kind"u8) ? 4
+                : reader.ValueTextEquals("items"u8) ? 5
+                : 0;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var type = reader.TokenType;
+            var ours = type == JsonTokenType.String && reader.ValueTextEquals(QueueContract.EnvelopeSchema);
+            if (name == 3 && type == JsonTokenType.StartArray && schema.IsOurs)
+            {
+                // The envelope as the Collector writes it (schema, clusterName, events): build while passing.
+                var provisionalCluster = Cluster(body, cluster, fallbackCluster);
+                built = new Built(start, cluster.Start, provisionalCluster, ReadEvents(ref reader, body, provisionalCluster, reasons, output));
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            var end = type == JsonTokenType.String ? start + reader.ValueSpan.Length + 2 : (int)reader.BytesConsumed;
+            var member = new Member(type, start, end, ours);
+            switch (name)
+            {
+                case 1: schema = member; break;
+                case 2: cluster = member; break;
+                case 3: events = member; break;
+                case 4: kind = member; break;
+                case 5: items = member; break;
+            }
+        }
+
+        ReadToEnd(ref reader);
+        if (schema.Type != JsonTokenType.None)
+        {
+            if (!schema.IsOurs)
+            {
+                return $"unsupported envelope schema {Encoding.UTF8.GetString(body[schema.Start..schema.End])}: this indexer reads '{QueueContract.EnvelopeSchema}'";
+            }
+
+            if (events.Type != JsonTokenType.StartArray)
+            {
+                return $"the '{QueueContract.EnvelopeSchema}' envelope has no '{QueueContract.EventsProperty}' array";
+            }
+
+            // Built while passing, the events hold the cluster named before them; a clusterName after them counts instead.
+            var envelopeCluster = built.Cluster is not null && built.ClusterStart == cluster.Start ? built.Cluster : Cluster(body, cluster, fallbackCluster);
+            if (built.Start != events.Start || built.Cluster != envelopeCluster)
+            {
+                built = new Built(events.Start, cluster.Start, envelopeCluster, ReadEvents(body[events.Start..events.End], envelopeCluster, reasons, output));
+            }
+
+            ClusterName = envelopeCluster;
+            return built.Problem;
+        }
+
+        var kindName = kind.Type == JsonTokenType.String ? String(body, kind) : null;
+        switch (kindName)
         {
             case "Event":
-                return new QueueMessage(document, fallbackCluster, [root]);
+                // The body is the event: read it again as one (its JSON is already known to be valid).
+                _events.Clear();
+                var eventReader = new Utf8JsonReader(body, EventDocumentBuilder.ReaderOptions);
+                eventReader.Read();
+                documents.Scan(ref eventReader);
+                _events.Add(Build(body, fallbackCluster, reasons, output));
+                ClusterName = fallbackCluster;
+                return null;
             case "EventList" or "List":
-                if (!root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array)
+                if (items.Type != JsonTokenType.StartArray)
                 {
-                    problem = $"the {kind} has no 'items' array";
-                    return null;
+                    return $"the {kindName} has no 'items' array";
                 }
 
-                return Events(document, items, fallbackCluster, out problem);
+                ClusterName = fallbackCluster;
+                return ReadEvents(body[items.Start..items.End], fallbackCluster, reasons, output);
             default:
-                problem = kind is null
+                return kindName is null
                     ? $"the body is neither an '{QueueContract.EnvelopeSchema}' envelope (no 'schema') nor a Kubernetes object (no 'kind')"
-                    : $"the body is a Kubernetes {kind}, not an Event, EventList or List";
-                return null;
+                    : $"the body is a Kubernetes {kindName}, not an Event, EventList or List";
         }
     }
 
-    private static QueueMessage? Events(JsonDocument document, JsonElement array, string cluster, out string? problem)
+    /// <summary>Builds the events of an array already known to be valid JSON (<paramref name="array"/> is the whole array).</summary>
+    private string? ReadEvents(ReadOnlySpan<byte> array, string cluster, WarningReasons reasons, ArrayBufferWriter<byte> output)
     {
-        var events = new List<JsonElement>(array.GetArrayLength());
+        var reader = new Utf8JsonReader(array, EventDocumentBuilder.ReaderOptions);
+        reader.Read();
+        return ReadEvents(ref reader, array, cluster, reasons, output);
+    }
+
+    /// <summary>
+    /// Builds the events of the array the reader stands at, leaving it at the array's end. The first item that is
+    /// not an Event makes the message's problem; the rest of the array is still read, for the JSON to be checked.
+    /// </summary>
+    private string? ReadEvents(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, string cluster, WarningReasons reasons, ArrayBufferWriter<byte> output)
+    {
+        _events.Clear();
+        string? problem = null;
         var position = 0;
-        foreach (var item in array.EnumerateArray())
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (item.ValueKind != JsonValueKind.Object)
+            if (problem is not null)
             {
-                problem = $"item {position} is a JSON {item.ValueKind.ToString().ToLowerInvariant()}, not an Event object";
-                return null;
+                reader.Skip();
+                continue;
             }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                problem = $"item {position} is a JSON {KindName(reader.TokenType)}, not an Event object";
+                reader.Skip();
+                continue;
+            }
+
+            documents.Scan(ref reader);
 
             // EventList items carry no kind; List items do, and a List may hold anything.
-            if (item.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() != "Event")
+            if (documents.OtherKind(source) is { } other)
             {
-                problem = $"item {position} is a {kind.GetString()}, not an Event";
-                return null;
+                problem = $"item {position} is a {other}, not an Event";
+                continue;
             }
 
-            events.Add(item);
+            _events.Add(Build(source, cluster, reasons, output));
             position++;
         }
 
-        problem = null;
-        return new QueueMessage(document, cluster, events);
+        return problem;
     }
+
+    private QueueEvent Build(ReadOnlySpan<byte> source, string cluster, WarningReasons reasons, ArrayBufferWriter<byte> output)
+    {
+        var item = documents.Build(source, cluster, output, out var problem);
+        return new QueueEvent(item, problem, item is not null && documents.IsWarning(source) ? reasons.NameOf(documents.RawReason(source)) : null);
+    }
+
+    /// <summary>The envelope's <c>clusterName</c> when it is a non-empty string, else the fallback.</summary>
+    private static string Cluster(ReadOnlySpan<byte> body, Member cluster, string fallbackCluster) =>
+        cluster.Type == JsonTokenType.String && String(body, cluster) is { Length: > 0 } name ? name : fallbackCluster;
+
+    private static string String(ReadOnlySpan<byte> body, Member member)
+    {
+        var reader = new Utf8JsonReader(body[member.Start..member.End], EventDocumentBuilder.ReaderOptions);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    /// <summary>Reads on past the root value: anything but white space after it is not JSON.</summary>
+    private static void ReadToEnd(ref Utf8JsonReader reader)
+    {
+        while (reader.Read())
+        {
+        }
+    }
+
+    /// <summary>How a parsed document names the kind of a value that starts with <paramref name="type"/>.</summary>
+    private static string KindName(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        _ => "null",
+    };
+
+    /// <summary>A member of the body: its value's first token and where the value lies; whether it is our schema's name.</summary>
+    private readonly record struct Member(JsonTokenType Type, int Start, int End, bool IsOurs);
+
+    /// <summary>The events array built so far: where it starts, for which cluster (and where that was named; 0 for nowhere), and the problem it made.</summary>
+    private readonly record struct Built(int Start, int ClusterStart, string? Cluster, string? Problem);
 }

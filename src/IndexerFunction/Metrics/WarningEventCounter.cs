@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Functions.Runtime.Metrics;
 using Shared.Contract;
 using Shared.OpenSearch;
@@ -31,18 +30,20 @@ public sealed class WarningEventCounter
     }
 
     /// <summary>The tag of an event: which (cluster, reason) it counts under, or -1 when it is not a Warning.</summary>
-    public int Tag(JsonElement evt, string clusterName, WarningReasons reasons)
+    /// <param name="warningReason">The name the event's reason counts under (<see cref="WarningReasons.NameOf"/>), or null when
+    /// the event's <c>type</c> is not <c>Warning</c>.</param>
+    /// <param name="clusterName">The cluster the event comes from; may be empty.</param>
+    public int Tag(string? warningReason, string clusterName)
     {
-        ArgumentNullException.ThrowIfNull(reasons);
-        if (evt.ValueKind != JsonValueKind.Object
-            || !evt.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("Warning"u8))
+        ArgumentNullException.ThrowIfNull(clusterName);
+        if (warningReason is null)
         {
             return -1;
         }
 
         // CloudWatch refuses an empty dimension value; an event without a cluster is counted under "unknown".
         var cluster = clusterName.Length == 0 ? "unknown" : clusterName.Length > 255 ? clusterName[..255] : clusterName;
-        var key = (cluster, evt.TryGetProperty("reason"u8, out var reason) ? reasons.NameOf(reason) : WarningMetric.Other);
+        var key = (cluster, warningReason);
         if (!_keyIndex.TryGetValue(key, out var index))
         {
             index = _keys.Count;

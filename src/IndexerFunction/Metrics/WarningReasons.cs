@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using Shared.Contract;
 using Shared.Contract.Settings;
 
@@ -47,15 +45,17 @@ public sealed class WarningReasons
         return new WarningReasons(reasons);
     }
 
-    /// <summary>The name an event's <c>reason</c> (a JSON string) is counted under: itself when listed, else <see cref="WarningMetric.Other"/>.</summary>
-    public string NameOf(JsonElement reason)
+    /// <summary>The name an event's <c>reason</c> is counted under: itself when listed, else <see cref="WarningMetric.Other"/>.</summary>
+    /// <param name="reason">The <c>reason</c> member's value as the event wrote it (a JSON string, quotes included); anything
+    /// else, or nothing, counts as <see cref="WarningMetric.Other"/>.</param>
+    public string NameOf(ReadOnlySpan<byte> reason)
     {
-        if (reason.ValueKind != JsonValueKind.String)
+        if (reason.Length < 2 || reason[0] != '"')
         {
             return WarningMetric.Other;
         }
 
-        var raw = JsonMarshal.GetRawUtf8Value(reason)[1..^1];
+        var raw = reason[1..^1];
         if (raw.Length > WarningMetric.MaxReasonChars || raw.Contains((byte)'\\') || !System.Text.Ascii.IsValid(raw))
         {
             return WarningMetric.Other; // escapes and non-ASCII never spell a listed reason

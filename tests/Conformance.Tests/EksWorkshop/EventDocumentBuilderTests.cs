@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using IndexerFunction.Documents;
@@ -16,7 +17,7 @@ public sealed class EventDocumentBuilderTests
         var output = new ArrayBufferWriter<byte>();
         using var evt = JsonDocument.Parse(Workshop);
 
-        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(evt.RootElement, "eks-workshop", output, out var problem);
+        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(JsonMarshal.GetRawUtf8Value(evt.RootElement), "eks-workshop", output, out var problem);
 
         Assert.True(item is not null, problem);
         var doc = JsonDocument.Parse(item!.Source).RootElement;
@@ -38,7 +39,7 @@ public sealed class EventDocumentBuilderTests
         var output = new ArrayBufferWriter<byte>();
         using var evt = JsonDocument.Parse(Workshop);
 
-        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(evt.RootElement, "eks-workshop", output, out var problem);
+        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(JsonMarshal.GetRawUtf8Value(evt.RootElement), "eks-workshop", output, out var problem);
 
         Assert.True(item is not null, problem);
         var doc = JsonDocument.Parse(item!.Source).RootElement;

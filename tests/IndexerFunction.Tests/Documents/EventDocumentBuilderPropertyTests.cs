@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -55,7 +56,7 @@ public sealed class EventDocumentBuilderPropertyTests
     {
         using var evt = JsonDocument.Parse(json);
         var output = new ArrayBufferWriter<byte>();
-        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(evt.RootElement, "prop-cluster", output, out var problem);
+        var item = new EventDocumentBuilder("eks-kubernetes-events").TryBuild(JsonMarshal.GetRawUtf8Value(evt.RootElement), "prop-cluster", output, out var problem);
         Assert.True(item is not null, problem);
         return (item, JsonNode.Parse(item.Source.Span)!);
     }
@@ -110,7 +111,7 @@ public sealed class EventDocumentBuilderPropertyTests
         return [.. output];
     }
 
-    private static JsonObject Event(Random random, string uid)
+    internal static JsonObject Event(Random random, string uid)
     {
         string Text(int max)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using IndexerFunction.Documents;
@@ -14,7 +15,7 @@ public sealed class EventDocumentBuilderTests
     private (Shared.OpenSearch.BulkItem Item, JsonElement Doc) Build(string eventJson, string cluster = "eks-workshop")
     {
         using var evt = JsonDocument.Parse(eventJson);
-        var item = _builder.TryBuild(evt.RootElement, cluster, _output, out var problem);
+        var item = _builder.TryBuild(JsonMarshal.GetRawUtf8Value(evt.RootElement), cluster, _output, out var problem);
         Assert.True(item is not null, problem);
         return (item!, JsonDocument.Parse(item!.Source).RootElement);
     }
@@ -179,7 +180,7 @@ public sealed class EventDocumentBuilderTests
     {
         using var json = JsonDocument.Parse(evt);
 
-        var item = _builder.TryBuild(json.RootElement, "c", _output, out var problem);
+        var item = _builder.TryBuild(JsonMarshal.GetRawUtf8Value(json.RootElement), "c", _output, out var problem);
 
         Assert.Null(item);
         Assert.Contains(expected, problem, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IndexerFunction.Documents;
@@ -22,7 +23,7 @@ public sealed class InvolvedObjectBlockTests
     private JsonObject Build(string eventJson)
     {
         using var evt = JsonDocument.Parse(eventJson);
-        var item = _builder.TryBuild(evt.RootElement, "shop-prod", _output, out var problem);
+        var item = _builder.TryBuild(JsonMarshal.GetRawUtf8Value(evt.RootElement), "shop-prod", _output, out var problem);
         Assert.True(item is not null, problem);
         using var strict = JsonDocument.Parse(item!.Source, new JsonDocumentOptions { AllowDuplicateProperties = false });
         Assert.DoesNotContain((byte)'\n', item.Source.ToArray());

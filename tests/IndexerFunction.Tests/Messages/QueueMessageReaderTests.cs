@@ -1,29 +1,36 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
+using IndexerFunction.Documents;
 using IndexerFunction.Messages;
+using IndexerFunction.Metrics;
 using TestSupport.Kubernetes;
 
 namespace IndexerFunction.Tests.Messages;
 
 public sealed class QueueMessageReaderTests
 {
-    private static QueueMessage? Read(string body, string? attribute, string fallback, out string? problem) =>
-        QueueMessageReader.TryRead(Encoding.UTF8.GetBytes(body), attribute, fallback, out problem);
+    private static QueueMessageReader? Read(string body, string? attribute, string fallback, out string? problem)
+    {
+        var reader = new QueueMessageReader(new EventDocumentBuilder("eks-kubernetes-events"));
+        return reader.TryRead(Encoding.UTF8.GetBytes(body), attribute, fallback, WarningReasons.Default, new ArrayBufferWriter<byte>(), out problem) ? reader : null;
+    }
 
     [Fact]
     public void TryRead_Envelope_ReturnsItsEventsAndItsClusterName()
     {
-        using var message = Read($$"""{"schema":"eks-events/v1","clusterName":"prod-eu","events":[{{KubectlEvent.BackOff}},{{KubectlEvent.BackOff}}]}""", "ignored", "default", out var problem);
+        var message = Read($$"""{"schema":"eks-events/v1","clusterName":"prod-eu","events":[{{KubectlEvent.BackOff}},{{KubectlEvent.BackOff}}]}""", "ignored", "default", out var problem);
 
         Assert.Null(problem);
         Assert.Equal("prod-eu", message!.ClusterName);
         Assert.Equal(2, message.Events.Count);
-        Assert.Equal("checkout-5d8f7c9b6d-qx7kp.17d5a3c2b9e04f11", message.Events[0].GetProperty("metadata").GetProperty("name").GetString());
+        Assert.Equal("checkout-5d8f7c9b6d-qx7kp.17d5a3c2b9e04f11", JsonDocument.Parse(message.Events[0].Item!.Source).RootElement.GetProperty("metadata").GetProperty("name").GetString());
     }
 
     [Fact]
     public void TryRead_SingleEvent_TakesClusterFromTheMessageAttribute()
     {
-        using var message = Read(KubectlEvent.BackOff, "from-attribute", "from-setting", out _);
+        var message = Read(KubectlEvent.BackOff, "from-attribute", "from-setting", out _);
 
         Assert.Equal("from-attribute", message!.ClusterName);
         Assert.Single(message.Events);
@@ -32,7 +39,7 @@ public sealed class QueueMessageReaderTests
     [Fact]
     public void TryRead_SingleEventWithoutAttribute_TakesClusterFromTheSetting()
     {
-        using var message = Read(KubectlEvent.BackOff, null, "from-setting", out _);
+        var message = Read(KubectlEvent.BackOff, null, "from-setting", out _);
 
         Assert.Equal("from-setting", message!.ClusterName);
     }
@@ -43,7 +50,7 @@ public sealed class QueueMessageReaderTests
     public void TryRead_KubectlLists_ReturnsEveryItem(string kind, bool itemsHaveKind)
     {
         var item = itemsHaveKind ? KubectlEvent.BackOff : KubectlEvent.BackOff.Replace("\"kind\": \"Event\",", string.Empty, StringComparison.Ordinal);
-        using var message = Read($$$"""{"apiVersion":"v1","kind":"{{{kind}}}","items":[{{{item}}},{{{item}}},{{{item}}}],"metadata":{"resourceVersion":""}}""", null, "c", out var problem);
+        var message = Read($$$"""{"apiVersion":"v1","kind":"{{{kind}}}","items":[{{{item}}},{{{item}}},{{{item}}}],"metadata":{"resourceVersion":""}}""", null, "c", out var problem);
 
         Assert.Null(problem);
         Assert.Equal(3, message!.Events.Count);

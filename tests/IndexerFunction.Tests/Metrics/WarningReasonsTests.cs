@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IndexerFunction.Metrics;
 using IndexerFunction.Settings;
 using Shared.Contract.Settings;
@@ -17,8 +16,7 @@ public sealed class WarningReasonsTests
 
     private static string NameOf(WarningReasons reasons, string reasonJson)
     {
-        using var json = JsonDocument.Parse(reasonJson);
-        return reasons.NameOf(json.RootElement);
+        return reasons.NameOf(System.Text.Encoding.UTF8.GetBytes(reasonJson));
     }
 
     [Theory]

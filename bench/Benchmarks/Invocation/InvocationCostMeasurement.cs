@@ -3,6 +3,7 @@ using System.Globalization;
 using Benchmarks.ControlPlane;
 using Benchmarks.Indexer;
 using TestSupport;
+using TestSupport.Lambda;
 using TestSupport.Processes;
 
 namespace Benchmarks.Invocation;
@@ -20,6 +21,10 @@ public static class InvocationCostMeasurement
     private const string Prefix = "/bench/opensearch";
     private const string BlueprintParameter = "/bench/blueprint/endpoint";
 
+    // Unsampled, as most production invocations are: the function does nothing for tracing.
+    private const string UnsampledTrace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0";
+    private static readonly TimeSpan InvocationTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>Runs the measurement and prints a table.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,7 +40,7 @@ public static class InvocationCostMeasurement
 
         using var certificate = LoopbackCertificate.Create();
         await using var domain = await DomainStandIn.StartAsync(certificate);
-        await using var runtime = await RuntimeApiEmulator.StartAsync();
+        await using var runtime = await RuntimeApiDouble.StartAsync();
         await using var parameters = await ParameterStandIn.StartAsync(new Dictionary<string, string>
         {
             [Prefix + "/host"] = $"https://127.0.0.1:{domain.Port}",
@@ -77,7 +82,7 @@ public static class InvocationCostMeasurement
             ["OPENSEARCH_AUTH"] = options.Auth,
             ["SSL_CERT_FILE"] = certificate.PemPath,
         };
-        Func<InvocationAnswer, bool> isSuccess = options.Function == "IndexerFunction" ? IsIndexerSuccess : IsSummarySuccess;
+        Func<InvocationOutcome, bool> isSuccess = options.Function == "IndexerFunction" ? IsIndexerSuccess : IsSummarySuccess;
         implementations.Add(new Implementation($"ours ({options.Function}, Native AOT)", bootstrap, [], ours, isSuccess));
 
         // Variants of ours, for comparing levers in the same minutes: another executable and/or extra variables.
@@ -135,7 +140,7 @@ public static class InvocationCostMeasurement
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(Implementation implementation, Workload workload, RuntimeApiEmulator runtime, DomainStandIn domain, Options options)
+    private static async Task<Result> MeasureAsync(Implementation implementation, Workload workload, RuntimeApiDouble runtime, DomainStandIn domain, Options options)
     {
         var invocations = Math.Max(20, (int)(options.Scale * 400_000 / (workload.Lines + 100)));
         var warmUp = Math.Max(20, invocations / 5);
@@ -146,7 +151,7 @@ public static class InvocationCostMeasurement
         {
             if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
             {
-                throw new InvalidOperationException($"{implementation.Name} did not ask for an event: {runtime.InitError}\n{process.Tail}");
+                throw new InvalidOperationException($"{implementation.Name} did not ask for an event: {(runtime.InitError.IsCompleted ? runtime.InitError.Result.Text : string.Empty)}\n{process.Tail}");
             }
 
             await Task.Delay(1);
@@ -159,7 +164,7 @@ public static class InvocationCostMeasurement
         {
             for (var i = 0; i < count; i++)
             {
-                var task = runtime.InvokeAsync(workload.Payloads[payload++ % workload.Payloads.Count]);
+                var task = runtime.InvokeAsync(workload.Payloads[payload++ % workload.Payloads.Count], InvocationTimeout, traceId: UnsampledTrace);
                 if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60))) != task || process.HasExited)
                 {
                     throw new InvalidOperationException($"{implementation.Name} did not answer an invocation of {workload.Name}:\n{process.Tail}");
@@ -248,10 +253,10 @@ public static class InvocationCostMeasurement
         new("10 messages × 100 events", 1000, [SampleEvents.Payload(messages: 10, perMessage: 100)]),
     ];
 
-    private static bool IsSummarySuccess(InvocationAnswer answer) =>
+    private static bool IsSummarySuccess(InvocationOutcome answer) =>
         answer.Text.Contains("\"documentsIndexed\"", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsIndexerSuccess(InvocationAnswer answer) => answer.Text == "{\"batchItemFailures\":[]}";
+    private static bool IsIndexerSuccess(InvocationOutcome answer) => answer.Text == "{\"batchItemFailures\":[]}";
 
     private static async Task<string> NodeVersionAsync()
     {
@@ -271,7 +276,7 @@ public static class InvocationCostMeasurement
 
     private sealed record Workload(string Name, int Lines, List<ReadOnlyMemory<byte>> Payloads);
 
-    private sealed record Implementation(string Name, string Executable, string[] Arguments, Dictionary<string, string> Environment, Func<InvocationAnswer, bool> IsSuccess, bool Indexes = true);
+    private sealed record Implementation(string Name, string Executable, string[] Arguments, Dictionary<string, string> Environment, Func<InvocationOutcome, bool> IsSuccess, bool Indexes = true);
 
     private sealed record Result(string Workload, string Implementation, int Invocations, TimeSpan CpuPerInvocation, double LinesPerCpuSecond, TimeSpan WallPerInvocation, int Threads, double VoluntarySwitches, double InvoluntarySwitches, TimeSpan Init, TimeSpan InitCpu, string Load);
 

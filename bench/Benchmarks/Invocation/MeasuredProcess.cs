@@ -1,29 +1,20 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using TestSupport.Processes;
 
 namespace Benchmarks.Invocation;
 
 /// <summary>
-/// A function process under measurement: started with only the environment given (as Lambda starts one),
-/// its output drained as Lambda's log collector drains it (the last lines kept for error messages), and its
-/// CPU time read from <c>/proc/&lt;pid&gt;/stat</c> (user + system of every thread, live or ended).
+/// A function process under measurement: a <see cref="FunctionProcess"/> (started with only the environment
+/// given, as Lambda starts one, its output drained and the last lines kept for error messages) whose CPU time is
+/// read from <c>/proc/&lt;pid&gt;/stat</c> (user + system of every thread, live or ended).
 /// </summary>
 public sealed class MeasuredProcess : IAsyncDisposable
 {
     private static readonly double TicksPerSecond = sysconf(2 /* _SC_CLK_TCK */);
-    private readonly Process _process;
-    private readonly Queue<string> _tail = new();
-    private long _lines;
+    private readonly FunctionProcess _process;
 
-    private MeasuredProcess(Process process)
-    {
-        _process = process;
-        process.OutputDataReceived += (_, e) => Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
+    private MeasuredProcess(FunctionProcess process) => _process = process;
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
@@ -32,40 +23,14 @@ public sealed class MeasuredProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Lines written to stdout and stderr so far.</summary>
-    public long Lines => Interlocked.Read(ref _lines);
+    public long Lines => _process.LineCount;
 
-    /// <summary>The last lines of output.</summary>
-    public string Tail
-    {
-        get
-        {
-            lock (_tail)
-            {
-                return string.Join('\n', _tail);
-            }
-        }
-    }
+    /// <summary>The last lines of output (stderr's, then stdout's).</summary>
+    public string Tail => string.Join('\n', _process.StandardError.Concat(_process.StandardOutput));
 
     /// <summary>Starts <paramref name="path"/> with a clean environment plus <paramref name="environment"/>.</summary>
-    public static MeasuredProcess Start(string path, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        var start = new ProcessStartInfo(path, args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment.Clear();
-        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
-        start.Environment["HOME"] = Path.GetTempPath();
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return new MeasuredProcess(Process.Start(start)!);
-    }
+    public static MeasuredProcess Start(string path, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment) =>
+        new(FunctionProcess.Start(path, environment, keepLines: 20, args));
 
     /// <summary>User + system CPU time of the whole process so far.</summary>
     public TimeSpan CpuTime()
@@ -135,46 +100,11 @@ public sealed class MeasuredProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM first, as Lambda ends an environment, so that a wrapper (a profiler) can write its output.
-            _ = kill(_process.Id, 15);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-
-        _process.Dispose();
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        Interlocked.Increment(ref _lines);
-        lock (_tail)
-        {
-            _tail.Enqueue(line);
-            if (_tail.Count > 40)
-            {
-                _tail.Dequeue();
-            }
-        }
+        // SIGTERM first, as Lambda ends an environment, so that a wrapper (a profiler) can write its output.
+        await _process.TerminateAsync(TimeSpan.FromSeconds(5));
+        await _process.DisposeAsync();
     }
 
     [DllImport("libc")]
     private static extern long sysconf(int name);
-
-    [DllImport("libc")]
-    private static extern int kill(int pid, int signal);
 }

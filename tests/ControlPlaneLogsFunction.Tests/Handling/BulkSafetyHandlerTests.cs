@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Shared.OpenSearch;
 using TestSupport.CloudWatchLogs;
+using TestSupport.Lambda;
 using TestSupport.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Shared.OpenSearch;
 using Shared.OpenSearch.Failures;
 using TestSupport.CloudWatchLogs;
+using TestSupport.Lambda;
 using TestSupport.OpenSearch;
 
 namespace ControlPlaneLogsFunction.Tests.Handling;

@@ -26,7 +26,7 @@ namespace EndToEnd.Tests.Events;
 [Collection(MotoCollection.Name)]
 public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper output)
 {
-    private const int MaxReceiveCount = 5;
+    private const int MaxReceiveCount = ScenarioResources.MaxReceiveCount;
     private const string MessagesSentMetric = "collector_messages_sent_total";
     private readonly object _collectorGate = new();
     private CollectorProcess? _collector;
@@ -39,8 +39,8 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
         await using var domain = await OpenSearchDouble.StartAsync();
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var sqs = moto.CreateSqsClient();
-        var queues = await CreateQueuesAsync(sqs, size);
-        var prefix = await PutParametersAsync(domain);
+        var queues = await ScenarioResources.CreateQueueWithDlqAsync(sqs, "e2e-events", size.VisibilityTimeout);
+        var prefix = await ScenarioResources.PutOpenSearchParametersAsync(moto, domain);
         var bootstrap = await PublishedFunction.EnsureAsync("IndexerFunction");
         var functionEnvironment = new Dictionary<string, string>(moto.Server.Environment)
         {
@@ -105,7 +105,7 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
             // The DLQ is compared once the queue is empty (nothing visible, in flight or delayed): every message is
             // then either deleted or dead-lettered, so the comparison does not depend on how long poison took.
             var drained = await WaitUntilDrainedAsync(sqs, queues, poison.Bodies.Count, TimeSpan.FromMinutes(2) + ((MaxReceiveCount + 2) * size.VisibilityTimeout));
-            var deadLetters = await DrainAsync(sqs, queues.DlqUrl);
+            var deadLetters = await ScenarioResources.DrainAsync(sqs, queues.DlqUrl);
             var firstChange = generator.Started;
 
             Publish(size, generator, stored, poison, mapping, domain, functions, api, clock.Elapsed, firstChange);
@@ -128,34 +128,6 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
                 await function.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<(string Url, string Arn, string DlqUrl)> CreateQueuesAsync(AmazonSQSClient sqs, ScenarioSize size)
-    {
-        var name = "e2e-events-" + Guid.NewGuid().ToString("N")[..8];
-        var dlq = await sqs.CreateQueueAsync(name + "-dlq");
-        var dlqArn = (await sqs.GetQueueAttributesAsync(dlq.QueueUrl, ["QueueArn"])).QueueARN;
-        var queue = await sqs.CreateQueueAsync(new CreateQueueRequest
-        {
-            QueueName = name,
-            Attributes = new Dictionary<string, string>
-            {
-                ["VisibilityTimeout"] = ((int)size.VisibilityTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-                ["RedrivePolicy"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["deadLetterTargetArn"] = dlqArn, ["maxReceiveCount"] = MaxReceiveCount.ToString(CultureInfo.InvariantCulture) }),
-            },
-        });
-        var arn = (await sqs.GetQueueAttributesAsync(queue.QueueUrl, ["QueueArn"])).QueueARN;
-        return (queue.QueueUrl, arn, dlq.QueueUrl);
-    }
-
-    private async Task<string> PutParametersAsync(OpenSearchDouble domain)
-    {
-        var prefix = "/e2e/" + Guid.NewGuid().ToString("N")[..8] + "/opensearch";
-        using var ssm = moto.CreateSsmClient();
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/host", Value = domain.Endpoint.ToString(), Type = ParameterType.String });
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/user", Value = domain.User, Type = ParameterType.SecureString });
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/password", Value = domain.Password, Type = ParameterType.SecureString });
-        return prefix;
     }
 
     private void StartCollector(KubernetesApiDouble api, Dictionary<string, string> environment)
@@ -304,39 +276,14 @@ public sealed class EventPipelineTests(MotoFixture moto, ITestOutputHelper outpu
         var until = DateTime.UtcNow + bound;
         while (true)
         {
-            var left = await CountAsync(sqs, queues.Url);
-            var deadLettered = await CountAsync(sqs, queues.DlqUrl);
+            var left = await ScenarioResources.CountAsync(sqs, queues.Url);
+            var deadLettered = await ScenarioResources.CountAsync(sqs, queues.DlqUrl);
             if ((left == 0 && deadLettered >= poison) || DateTime.UtcNow > until)
             {
                 return (left == 0, left, deadLettered);
             }
 
             await Task.Delay(1000);
-        }
-    }
-
-    private static async Task<int> CountAsync(AmazonSQSClient sqs, string queueUrl)
-    {
-        var attributes = await sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]);
-        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible + attributes.ApproximateNumberOfMessagesDelayed;
-    }
-
-    private static async Task<List<string>> DrainAsync(AmazonSQSClient sqs, string queueUrl)
-    {
-        var bodies = new List<string>();
-        while (true)
-        {
-            var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
-            if (response.Messages is not { Count: > 0 } messages)
-            {
-                return bodies;
-            }
-
-            foreach (var message in messages)
-            {
-                bodies.Add(message.Body);
-                await sqs.DeleteMessageAsync(queueUrl, message.ReceiptHandle);
-            }
         }
     }
 

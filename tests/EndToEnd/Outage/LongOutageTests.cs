@@ -39,7 +39,7 @@ namespace EndToEnd.Tests.Outage;
 [Collection(MotoCollection.Name)]
 public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
 {
-    private const int MaxReceiveCount = 5;
+    private const int MaxReceiveCount = ScenarioResources.MaxReceiveCount;
 
     [Fact]
     public async Task Pipelines_DomainDownLongerThanEveryRetryWindow_EverythingStoredAfterwardsAndOnlyThePoisonDeadLettered()
@@ -54,9 +54,9 @@ public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
         await using var asyncRuntime = await RuntimeApiDouble.StartAsync();
         await using var failureRuntime = await RuntimeApiDouble.StartAsync();
         using var sqs = moto.CreateSqsClient();
-        var events = await CreateQueueAsync(sqs, "e2e-outage-events", eventsVisibility);
-        var failures = await CreateQueueAsync(sqs, "e2e-outage-cp-failed", failureVisibility);
-        var prefix = await PutParametersAsync(domain);
+        var events = await ScenarioResources.CreateQueueWithDlqAsync(sqs, "e2e-outage-events", eventsVisibility);
+        var failures = await ScenarioResources.CreateQueueWithDlqAsync(sqs, "e2e-outage-cp-failed", failureVisibility);
+        var prefix = await ScenarioResources.PutOpenSearchParametersAsync(moto, domain);
 
         // Re-queued copies come back after 1 s, doubling to at most a visibility timeout: the deployed 30 s to 15
         // minutes, scaled like the rest.
@@ -157,12 +157,12 @@ public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
             var drained = await WaitUntilAsync(
                 async () =>
                     AllEventsStored(domain, producer) && AllLinesStored(domain, decodable)
-                    && await CountAsync(sqs, events.Url) == 0 && await CountAsync(sqs, failures.Url) == 0
-                    && await CountAsync(sqs, events.DlqUrl) >= poison.Bodies.Count && await CountAsync(sqs, failures.DlqUrl) >= undecodable.Count,
+                    && await ScenarioResources.CountAsync(sqs, events.Url) == 0 && await ScenarioResources.CountAsync(sqs, failures.Url) == 0
+                    && await ScenarioResources.CountAsync(sqs, events.DlqUrl) >= poison.Bodies.Count && await ScenarioResources.CountAsync(sqs, failures.DlqUrl) >= undecodable.Count,
                 TimeSpan.FromMinutes(5) + (10 * eventsVisibility));
             var drainedAfter = clock.Elapsed - outageStarted - outage;
-            var eventsDeadLetters = await DrainAsync(sqs, events.DlqUrl);
-            var failureDeadLetters = await DrainAsync(sqs, failures.DlqUrl);
+            var eventsDeadLetters = await ScenarioResources.DrainAsync(sqs, events.DlqUrl);
+            var failureDeadLetters = await ScenarioResources.DrainAsync(sqs, failures.DlqUrl);
             var stdout = processes.SelectMany(p => p.StandardOutput).ToList();
 
             new FigureTable("outage")
@@ -183,7 +183,7 @@ public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
                 .Add("events DLQ / control-plane DLQ", $"{eventsDeadLetters.Count} / {failureDeadLetters.Count}")
                 .Publish(output);
 
-            Assert.True(drained, $"not drained {drainedAfter.TotalSeconds:N0} s after the outage: events stored {AllEventsStored(domain, producer)}, lines stored {AllLinesStored(domain, decodable)}, events queue {await CountAsync(sqs, events.Url)}, failure queue {await CountAsync(sqs, failures.Url)}");
+            Assert.True(drained, $"not drained {drainedAfter.TotalSeconds:N0} s after the outage: events stored {AllEventsStored(domain, producer)}, lines stored {AllLinesStored(domain, decodable)}, events queue {await ScenarioResources.CountAsync(sqs, events.Url)}, failure queue {await ScenarioResources.CountAsync(sqs, failures.Url)}");
             var stored = domain.Documents("eks-kubernetes-events-*").ToDictionary(d => d.Id, StringComparer.Ordinal);
             Assert.All(producer.Latest, e => Assert.Equal(e.Value, stored[e.Key].Version));
             Assert.Equal(producer.Latest.Count, stored.Count);
@@ -216,34 +216,6 @@ public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
         return Enumerable.Range(0, count).Select(_ => FunctionProcess.Start(bootstrap, environment)).ToList();
     }
 
-    private static async Task<(string Url, string Arn, string DlqUrl)> CreateQueueAsync(IAmazonSQS sqs, string name, TimeSpan visibility)
-    {
-        name += "-" + Guid.NewGuid().ToString("N")[..8];
-        var dlq = await sqs.CreateQueueAsync(name + "-dlq");
-        var dlqArn = (await sqs.GetQueueAttributesAsync(dlq.QueueUrl, ["QueueArn"])).QueueARN;
-        var queue = await sqs.CreateQueueAsync(new CreateQueueRequest
-        {
-            QueueName = name,
-            Attributes = new Dictionary<string, string>
-            {
-                ["VisibilityTimeout"] = ((int)Math.Ceiling(visibility.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
-                ["MaximumMessageSize"] = "1048576",
-                ["RedrivePolicy"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["deadLetterTargetArn"] = dlqArn, ["maxReceiveCount"] = MaxReceiveCount.ToString(CultureInfo.InvariantCulture) }),
-            },
-        });
-        return (queue.QueueUrl, (await sqs.GetQueueAttributesAsync(queue.QueueUrl, ["QueueArn"])).QueueARN, dlq.QueueUrl);
-    }
-
-    private async Task<string> PutParametersAsync(OpenSearchDouble domain)
-    {
-        var prefix = "/e2e/" + Guid.NewGuid().ToString("N")[..8] + "/opensearch";
-        using var ssm = moto.CreateSsmClient();
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/host", Value = domain.Endpoint.ToString(), Type = ParameterType.String });
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/user", Value = domain.User, Type = ParameterType.SecureString });
-        await ssm.PutParameterAsync(new PutParameterRequest { Name = prefix + "/password", Value = domain.Password, Type = ParameterType.SecureString });
-        return prefix;
-    }
-
     /// <summary>The most receives of one body that is not in <paramref name="excluded"/>.</summary>
     private static int MostReceives(SqsEventSourceMapping mapping, IReadOnlySet<string> excluded) =>
         mapping.ReceivesByBodyMd5.Where(pair => !excluded.Contains(pair.Key)).Select(pair => pair.Value).DefaultIfEmpty(0).Max();
@@ -263,31 +235,6 @@ public sealed class LongOutageTests(MotoFixture moto, ITestOutputHelper output)
     {
         var ids = domain.Documents("eks-control-plane-logs-*").Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         return decodable.All(d => d.LineIds.All(ids.Contains));
-    }
-
-    private static async Task<int> CountAsync(IAmazonSQS sqs, string queueUrl)
-    {
-        var attributes = await sqs.GetQueueAttributesAsync(queueUrl, ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"]);
-        return attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible + attributes.ApproximateNumberOfMessagesDelayed;
-    }
-
-    private static async Task<List<string>> DrainAsync(IAmazonSQS sqs, string queueUrl)
-    {
-        var bodies = new List<string>();
-        while (true)
-        {
-            var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
-            if (response.Messages is not { Count: > 0 } messages)
-            {
-                return bodies;
-            }
-
-            foreach (var message in messages)
-            {
-                bodies.Add(message.Body);
-                await sqs.DeleteMessageAsync(queueUrl, message.ReceiptHandle);
-            }
-        }
     }
 
     private static string RequestData(string record)

@@ -206,19 +206,19 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     [Fact]
     public async Task HandleAsync_WarningEventStored_WritesItsRecordAndTheTotalsAsLinesOfOneWrite()
     {
-        var stdout = new CountingStream();
+        using var stdout = new RecordingLines();
         var writer = new OpenSearchBulkWriter(_http, new DoubleCredentialsSource(_domain), new BulkWriterOptions(), TimeProvider.System, NullLogger<OpenSearchBulkWriter>.Instance);
-        var handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), new LineWriter(stdout), TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
+        var handler = new SqsBatchHandler(writer, IndexerSettings.Load(FunctionSettingsFrom.Environment(("CLUSTER_NAME", "default-cluster"))), stdout.Writer, TimeProvider.System, NullLogger<SqsBatchHandler>.Instance);
         var warning = Event("w1", 1).Replace("\"type\":\"Normal\"", "\"type\":\"Warning\"", StringComparison.Ordinal);
 
         await handler.HandleAsync(Batch(Envelope("prod", warning)), new TestLambdaContext(TimeSpan.FromSeconds(10)), CancellationToken.None);
 
-        var lines = Lines(stdout);
+        var lines = stdout.Records();
         Assert.Equal(2, lines.Count);
-        Assert.Equal("prod", lines[0].RootElement.GetProperty("ClusterName").GetString());
-        Assert.Equal(1, lines[0].RootElement.GetProperty("WarningEvents").GetInt32());
-        Assert.Equal(1, lines[1].RootElement.GetProperty("WarningEvents").GetInt32());
-        Assert.Equal(1, lines[1].RootElement.GetProperty("DocumentsIndexed").GetInt32());
+        Assert.Equal("prod", (string?)lines[0]["ClusterName"]);
+        Assert.Equal(1, (int?)lines[0]["WarningEvents"]);
+        Assert.Equal(1, (int?)lines[1]["WarningEvents"]);
+        Assert.Equal(1, (int?)lines[1]["DocumentsIndexed"]);
         Assert.Equal(1, stdout.Writes);
     }
 
@@ -255,28 +255,5 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
 
         Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
         Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
-    }
-
-    private sealed class CountingStream : MemoryStream
-    {
-        public int Writes { get; private set; }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            Writes++;
-            base.Write(buffer, offset, count);
-        }
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            Writes++;
-            base.Write(buffer);
-        }
-
-        public override void WriteByte(byte value)
-        {
-            Writes++;
-            base.WriteByte(value);
-        }
     }
 }

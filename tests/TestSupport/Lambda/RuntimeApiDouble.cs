@@ -86,6 +86,8 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
         headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:test-function";
         headers["Lambda-Runtime-Trace-Id"] = pending.TraceId;
         context.Response.ContentType = "application/json";
+        // As Lambda answers: with the event's length, not a chunked body.
+        context.Response.ContentLength = pending.Payload.Length;
         await context.Response.Body.WriteAsync(pending.Payload, context.RequestAborted);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace TestSupport.Processes;
 
@@ -9,33 +10,27 @@ public sealed class FunctionProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly int _keepLines;
+    private long _lines;
 
-    private FunctionProcess(Process process)
+    private FunctionProcess(Process process, int keepLines)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stdout.Enqueue(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                _stderr.Enqueue(e.Data);
-            }
-        };
+        _keepLines = keepLines;
+        process.OutputDataReceived += (_, e) => Keep(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(_stderr, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    /// <summary>Lines written to stdout so far (logs and EMF records, in Lambda mode).</summary>
+    /// <summary>Lines written to stdout so far (logs and EMF records, in Lambda mode); only the last ones when started with a line limit.</summary>
     public IReadOnlyList<string> StandardOutput => _stdout.ToArray();
 
     /// <summary>Lines written to stderr so far.</summary>
     public IReadOnlyList<string> StandardError => _stderr.ToArray();
+
+    /// <summary>How many lines the process has written to stdout and stderr, kept or not.</summary>
+    public long LineCount => Interlocked.Read(ref _lines);
 
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
@@ -47,9 +42,18 @@ public sealed class FunctionProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <paramref name="path"/> with a clean environment plus <paramref name="environment"/>.</summary>
-    public static FunctionProcess Start(string path, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static FunctionProcess Start(string path, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(path, environment, int.MaxValue, args);
+
+    /// <summary>
+    /// Starts <paramref name="path"/> like <see cref="Start(string, IReadOnlyDictionary{string, string}, string[])"/>,
+    /// keeping only the last <paramref name="keepLines"/> lines of each stream (a benchmark's thousands of
+    /// invocations would otherwise fill memory with log lines).
+    /// </summary>
+    public static FunctionProcess Start(string path, IReadOnlyDictionary<string, string> environment, int keepLines, IEnumerable<string> args)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepLines, 1);
         var start = new ProcessStartInfo(path, args)
         {
             RedirectStandardOutput = true,
@@ -65,7 +69,7 @@ public sealed class FunctionProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new FunctionProcess(Process.Start(start)!);
+        return new FunctionProcess(Process.Start(start)!, keepLines);
     }
 
     /// <summary>Waits for the process to end.</summary>
@@ -75,6 +79,30 @@ public sealed class FunctionProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
         _process.WaitForExit(); // drains the output handlers
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Ends the process as Lambda ends an environment: SIGTERM, then a kill after <paramref name="grace"/>, so that
+    /// a wrapper (a profiler) can write its output first.
+    /// </summary>
+    public async Task TerminateAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = kill(_process.Id, 15);
+        using var cts = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
     }
 
     /// <inheritdoc />
@@ -88,4 +116,22 @@ public sealed class FunctionProcess : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    private void Keep(ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _lines);
+        lines.Enqueue(line);
+        while (lines.Count > _keepLines)
+        {
+            lines.TryDequeue(out _);
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern int kill(int pid, int signal);
 }

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Shared.Logging;
 
-namespace ControlPlaneLogsFunction.Tests.Handling;
+namespace TestSupport.Lambda;
 
-/// <summary>A <see cref="LineWriter"/> whose lines the test can read: the EMF records, and how many writes carried them.</summary>
+/// <summary>A <see cref="LineWriter"/> standing for a function's stdout whose lines a test can read: the EMF records and log lines, and how many writes carried them.</summary>
 public sealed class RecordingLines : IDisposable
 {
     private readonly CountingStream _stream = new();

@@ -98,6 +98,12 @@ internal sealed class EventListWatchEndpoint(EventHistory history, ResourceVersi
         var request = new WatchRequest(watch, @namespace, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true", query["continue"].ToString(), limit);
         lock (_gate)
         {
+            // The fault is taken with the request, so the record says in arrival order which watch got it.
+            if (watch && _faults.Count > 0)
+            {
+                request = request with { Fault = _faults.Dequeue() };
+            }
+
             _requests.Add(request);
         }
 
@@ -143,12 +149,7 @@ internal sealed class EventListWatchEndpoint(EventHistory history, ResourceVersi
 
     private async Task ServeWatchAsync(HttpContext context, WatchRequest request)
     {
-        WatchFault fault;
-        lock (_gate)
-        {
-            fault = _faults.Count > 0 ? _faults.Dequeue() : WatchFault.None;
-        }
-
+        var fault = request.Fault;
         switch (fault)
         {
             case WatchFault.GoneStatus:

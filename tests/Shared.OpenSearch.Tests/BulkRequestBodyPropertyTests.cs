@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
+using TestSupport;
 using TestSupport.Json;
 using TestSupport.OpenSearch;
 
@@ -17,16 +18,7 @@ namespace Shared.OpenSearch.Tests;
 /// </summary>
 public sealed class BulkRequestBodyPropertyTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (var seed = 1; seed <= 40; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => PropertySeeds.First(40);
 
     [Theory]
     [MemberData(nameof(Seeds))]

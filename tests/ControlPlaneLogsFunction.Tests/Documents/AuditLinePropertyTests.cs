@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using ControlPlaneLogsFunction.Tests.Samples;
+using TestSupport;
 using TestSupport.Json;
 
 namespace ControlPlaneLogsFunction.Tests.Documents;
@@ -14,16 +15,7 @@ namespace ControlPlaneLogsFunction.Tests.Documents;
 /// </summary>
 public sealed class AuditLinePropertyTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (var seed = 1; seed <= 30; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => PropertySeeds.First(30);
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using IndexerFunction.Documents;
 using IndexerFunction.Tests.Oracle;
 using Shared.OpenSearch;
+using TestSupport;
 using TestSupport.Kubernetes;
 
 namespace IndexerFunction.Tests.Documents;
@@ -19,16 +20,7 @@ namespace IndexerFunction.Tests.Documents;
 /// </summary>
 public sealed class EventDocumentBuilderDifferentialTests
 {
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (var seed = 1; seed <= 40; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => PropertySeeds.First(40);
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IndexerFunction.Documents;
+using TestSupport;
 
 namespace IndexerFunction.Tests.Documents;
 
@@ -18,16 +19,7 @@ public sealed class EventDocumentBuilderPropertyTests
 {
     private static readonly string[] Pieces = ["\u00e9", "\u6f22", "\ud83d\ude80", "\u2028", "\u2029", "\n", "\t", "\"", "\\", "/", "\u0001", "<", ">", "&"];
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (var seed = 1; seed <= 30; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => PropertySeeds.First(30);
 
     [Theory]
     [MemberData(nameof(Seeds))]

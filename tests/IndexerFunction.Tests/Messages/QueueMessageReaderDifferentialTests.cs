@@ -9,6 +9,7 @@ using IndexerFunction.Metrics;
 using IndexerFunction.Tests.Documents;
 using IndexerFunction.Tests.Oracle;
 using Shared.OpenSearch;
+using TestSupport;
 
 namespace IndexerFunction.Tests.Messages;
 
@@ -25,16 +26,7 @@ public sealed class QueueMessageReaderDifferentialTests
 {
     private static readonly WarningReasons Reasons = WarningReasons.Default;
 
-    public static TheoryData<int> Seeds()
-    {
-        var seeds = new TheoryData<int>();
-        for (var seed = 1; seed <= 40; seed++)
-        {
-            seeds.Add(seed);
-        }
-
-        return seeds;
-    }
+    public static TheoryData<int> Seeds() => PropertySeeds.First(40);
 
     [Theory]
     [MemberData(nameof(Seeds))]

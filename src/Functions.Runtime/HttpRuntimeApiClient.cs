@@ -17,7 +17,7 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     // The event of the invocation being handled. Reused: a 1 MiB batch would otherwise be a fresh
     // large-object allocation per invocation. Lambda hands out one event at a time, and the loop asks
     // for the next only after the previous one's response is sent.
-    private readonly MemoryStream _payload = new();
+    private byte[] _payload = new byte[64 * 1024];
 
     /// <summary>Creates a client for the API at <paramref name="hostAndPort"/>.</summary>
     public HttpRuntimeApiClient(string hostAndPort, string functionName, TimeProvider time)
@@ -37,9 +37,7 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     {
         using var response = await _http.GetAsync(new Uri("runtime/invocation/next", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        _payload.SetLength(0);
-        await response.Content.CopyToAsync(_payload, cancellationToken);
-        var payload = new ReadOnlyMemory<byte>(_payload.GetBuffer(), 0, (int)_payload.Length);
+        var payload = await ReadPayloadAsync(response.Content, cancellationToken);
         var headers = response.Headers;
         var requestId = Header(headers, "Lambda-Runtime-Aws-Request-Id")
             ?? throw new InvalidOperationException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");
@@ -83,10 +81,39 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Reads the event into the reused buffer, sized up front from Content-Length (which the Runtime API
+    /// sends): a read as large as the connection's own buffer goes from the socket straight into ours,
+    /// where copying the content through a stream would move every byte once more. Without the header it
+    /// grows as it reads.
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> ReadPayloadAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        _http.Dispose();
-        _payload.Dispose();
+        if (content.Headers.ContentLength is { } announced && announced < Array.MaxLength && announced + 1 > _payload.Length)
+        {
+            // One byte more than announced, so the read that finds the end never has to grow the buffer.
+            _payload = new byte[announced + 1];
+        }
+
+        using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var length = 0;
+        while (true)
+        {
+            if (length == _payload.Length)
+            {
+                Array.Resize(ref _payload, (int)Math.Min(Array.MaxLength, 2L * _payload.Length));
+            }
+
+            var read = await stream.ReadAsync(_payload.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                return new ReadOnlyMemory<byte>(_payload, 0, length);
+            }
+
+            length += read;
+        }
     }
 
     private async Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)

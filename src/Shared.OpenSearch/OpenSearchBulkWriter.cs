@@ -106,6 +106,10 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         private int _narrowingRequests;
         private int _busyInARow;
 
+        // The chunk whose items the request body holds right now, in order, so a chunk sent again (after a
+        // credentials refresh) or sent just after it was cut is not written twice.
+        private List<int>? _bodyHolds;
+
         public BulkResult Result() => new(_outcomes, _retries, _requests, Stopwatch.GetElapsedTime(_started));
 
         public async Task ExecuteAsync(CancellationToken cancellationToken)
@@ -167,6 +171,7 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         {
             var body = writer._body;
             body.Clear();
+            _bodyHolds = null;
             var chunk = new List<int>();
             foreach (var i in indices)
             {
@@ -192,6 +197,9 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
 
             if (chunk.Count > 0)
             {
+                // The body is left holding the last chunk: when it is sent (a delivery that fits one
+                // request is always this case), it need not be written a second time.
+                _bodyHolds = chunk;
                 yield return chunk;
             }
         }
@@ -200,10 +208,15 @@ public sealed partial class OpenSearchBulkWriter : IBulkWriter
         private async Task<bool> SendChunkAsync(List<int> chunk, Stack<List<int>> work, List<int> retry, CancellationToken cancellationToken)
         {
             var body = writer._body;
-            body.Clear();
-            foreach (var i in chunk)
+            if (!ReferenceEquals(_bodyHolds, chunk))
             {
-                body.Append(items[i], out _); // appended before, when the chunk was cut, so it fits again
+                body.Clear();
+                foreach (var i in chunk)
+                {
+                    body.Append(items[i], out _); // appended before, when the chunk was cut, so it fits again
+                }
+
+                _bodyHolds = chunk;
             }
 
             // filter_path keeps only what decides each item's fate: the response shrinks about tenfold, for

@@ -28,6 +28,31 @@ public sealed class HttpRuntimeApiClientTests : IAsyncLifetime
         Assert.InRange(invocation.Context.RemainingTime, TimeSpan.FromSeconds(38), TimeSpan.FromSeconds(42));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetNextInvocationAsync_EventsOfChangingSizes_EachReadWhole(bool chunked)
+    {
+        // The client reads every event into one reused buffer: a small event after a large one must not
+        // carry the large one's tail, and one larger than any before must not be cut.
+        _api.Chunked = chunked;
+        using var client = new HttpRuntimeApiClient(_api.HostAndPort, "my-fn", TimeProvider.System);
+        var random = new Random(20261202);
+        foreach (var size in new[] { 2, 65_535, 65_536, 65_537, 1_048_576, 10, 3_000_001, 0, 70_000 })
+        {
+            var payload = new byte[size];
+            random.NextBytes(payload);
+            var outcome = _api.InvokeAsync(payload, requestId: $"req-{size}");
+
+            var invocation = await client.GetNextInvocationAsync(CancellationToken.None);
+
+            Assert.Equal($"req-{size}", invocation.Context.AwsRequestId);
+            Assert.True(payload.AsSpan().SequenceEqual(invocation.Payload.Span), $"the {size}-byte event was read as {invocation.Payload.Length} bytes that differ");
+            await client.SendResponseAsync($"req-{size}", "{}"u8.ToArray(), CancellationToken.None);
+            await outcome;
+        }
+    }
+
     [Fact]
     public async Task ReportInvocationErrorAsync_SendsLambdaErrorJsonAndErrorTypeHeader()
     {

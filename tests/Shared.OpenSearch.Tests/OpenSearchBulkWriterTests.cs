@@ -61,6 +61,7 @@ public sealed class OpenSearchBulkWriterTests : IAsyncLifetime
         var result = await Writer(maxBytes: 2000).WriteAsync(Items(100), Deadline(), CancellationToken.None);
 
         Assert.Equal(100, result.StoredCount);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"uid-{i}").Order(), _domain.Documents("events-*").Select(d => d.Id).Order());
         Assert.True(_domain.BulkRequests > 1);
         Assert.True(_domain.LargestBulkRequest <= 2000, $"largest request {_domain.LargestBulkRequest}");
     }

@@ -26,6 +26,9 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
     /// <summary>Completes when the function reports an init error.</summary>
     public Task<InvocationOutcome> InitError => _initError.Task;
 
+    /// <summary>Sends events chunked, without Content-Length, in pieces of 7,000 bytes (Lambda itself always sends the length).</summary>
+    public bool Chunked { get; set; }
+
     /// <summary>How many times the function asked for the next event.</summary>
     public int NextRequests => Volatile.Read(ref _nextRequests);
 
@@ -86,9 +89,19 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
         headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:test-function";
         headers["Lambda-Runtime-Trace-Id"] = pending.TraceId;
         context.Response.ContentType = "application/json";
-        // As Lambda answers: with the event's length, not a chunked body.
-        context.Response.ContentLength = pending.Payload.Length;
-        await context.Response.Body.WriteAsync(pending.Payload, context.RequestAborted);
+        if (!Chunked)
+        {
+            // As Lambda answers: with the event's length, not a chunked body.
+            context.Response.ContentLength = pending.Payload.Length;
+            await context.Response.Body.WriteAsync(pending.Payload, context.RequestAborted);
+            return;
+        }
+
+        for (var at = 0; at < pending.Payload.Length; at += 7_000)
+        {
+            await context.Response.Body.WriteAsync(pending.Payload[at..Math.Min(at + 7_000, pending.Payload.Length)], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
     }
 
     private async Task<IResult> CompleteAsync(string id, HttpRequest request, bool isError)

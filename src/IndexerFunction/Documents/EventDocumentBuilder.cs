@@ -20,7 +20,8 @@ namespace IndexerFunction.Documents;
 /// The event is read in one forward pass of a <see cref="Utf8JsonReader"/> (<see cref="Scan"/>), which notes
 /// where each member's name and value lie and reads the few values the document depends on; no DOM is built.
 /// The document is then written from those byte ranges (<see cref="Build"/>): runs of members that stay as
-/// they are are copied as they are, and only a member that must change is read again.
+/// they are are copied as they are, and only a member that must change is read again. For the Collector's
+/// envelopes, <see cref="TryScanFast"/> notes the same things without the reader.
 /// </remarks>
 public sealed class EventDocumentBuilder(string indexPrefix)
 {
@@ -109,11 +110,7 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     /// </summary>
     internal void Scan(ref Utf8JsonReader reader)
     {
-        _eventStart = (int)reader.TokenStartIndex;
-        _memberCount = 0;
-        _metadata = _uid = _version = _involvedObject = _kind = _type = _reason = default;
-        _objectKind = _objectApiVersion = _objectNamespace = _objectName = _objectUid = default;
-        _creation = _first = _last = _eventTime = _seriesLast = null;
+        Reset((int)reader.TokenStartIndex);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var nameStart = (int)reader.TokenStartIndex;
@@ -159,15 +156,82 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             }
 
             reader.Skip();
-            if (_memberCount == _members.Length)
-            {
-                Array.Resize(ref _members, _members.Length * 2);
-            }
-
-            _members[_memberCount++] = new Entry(member, nameStart, nameEnd, value.Start, (int)reader.BytesConsumed, value.Type);
+            Add(new Entry(member, nameStart, nameEnd, value.Start, (int)reader.BytesConsumed, value.Type));
         }
 
         _eventEnd = (int)reader.BytesConsumed;
+    }
+
+    /// <summary>
+    /// <see cref="Scan"/> without a reader, for the message reader's fast path: reads the event object that starts at
+    /// <paramref name="start"/> in <paramref name="source"/> (nested <paramref name="depth"/> deep) with
+    /// <see cref="FastJson"/>, noting the same things in the same way. False when <see cref="FastJson"/> gives up;
+    /// then nothing noted counts, and the caller reads the input with the reader instead.
+    /// </summary>
+    /// <returns>Whether the event was read; then <paramref name="end"/> is the position after it.</returns>
+    internal bool TryScanFast(ReadOnlySpan<byte> source, int start, int depth, out int end)
+    {
+        Reset(start);
+        end = -1;
+        var at = FastJson.WhiteSpace(source, start + 1);
+        var more = !FastJson.Is(source, at, (byte)'}');
+        at = more ? at : at + 1;
+        while (more)
+        {
+            // A name written with escapes is left to the reader, which compares it unescaped.
+            var nameStart = at;
+            if (!FastJson.Is(source, at, (byte)'"') || (at = FastJson.String(source, at, out var escaped)) < 0 || escaped)
+            {
+                return false;
+            }
+
+            var nameEnd = at;
+            var valueStart = FastJson.Colon(source, nameEnd);
+            if (valueStart < 0)
+            {
+                return false;
+            }
+
+            var member = Classify(source[(nameStart + 1)..(nameEnd - 1)]);
+            switch (member)
+            {
+                case Member.Metadata: _uid = _version = default; _creation = null; break;
+                case Member.InvolvedObject: _objectKind = _objectApiVersion = _objectNamespace = _objectName = _objectUid = default; break;
+                case Member.Series: _seriesLast = null; break;
+            }
+
+            var valueEscaped = false;
+            var valueEnd = member is Member.Metadata or Member.InvolvedObject or Member.Series && FastJson.Is(source, valueStart, (byte)'{')
+                ? ScanObjectFast(source, valueStart, depth + 1, member)
+                : FastValue(source, valueStart, depth, out valueEscaped);
+            if (valueEnd < 0)
+            {
+                return false;
+            }
+
+            var value = FastToken(source, valueStart, valueEnd, valueEscaped);
+            switch (member)
+            {
+                case Member.Metadata: _metadata = value; break;
+                case Member.InvolvedObject: _involvedObject = value; break;
+                case Member.FirstTimestamp: _first = FastTime(source, valueStart, valueEnd); break;
+                case Member.LastTimestamp: _last = FastTime(source, valueStart, valueEnd); break;
+                case Member.EventTime: _eventTime = FastTime(source, valueStart, valueEnd); break;
+                case Member.Kind: _kind = value; break;
+                case Member.Type: _type = value; break;
+                case Member.Reason: _reason = value; break;
+            }
+
+            Add(new Entry(member, nameStart, nameEnd, valueStart, valueEnd, value.Type));
+            at = FastJson.Next(source, valueEnd, (byte)'}', out more);
+            if (at < 0)
+            {
+                return false;
+            }
+        }
+
+        _eventEnd = end = at;
+        return true;
     }
 
     /// <summary>The event's <c>kind</c> when it is a string other than <c>Event</c> (a <c>List</c> may hold anything); else null.</summary>
@@ -332,6 +396,177 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         }
     }
 
+    /// <summary>
+    /// <see cref="ScanMetadata"/>, <see cref="ScanInvolvedObject"/> or <see cref="ScanSeries"/> (as
+    /// <paramref name="which"/> says) for <see cref="TryScanFast"/>: the object at <paramref name="at"/>,
+    /// nested <paramref name="depth"/> deep. The position after it, or -1 when <see cref="FastJson"/> gives up.
+    /// </summary>
+    private int ScanObjectFast(ReadOnlySpan<byte> source, int at, int depth, Member which)
+    {
+        if (depth > FastJson.MaxDepth)
+        {
+            return -1;
+        }
+
+        at = FastJson.WhiteSpace(source, at + 1);
+        if (FastJson.Is(source, at, (byte)'}'))
+        {
+            return at + 1;
+        }
+
+        while (true)
+        {
+            var nameStart = at;
+            if (!FastJson.Is(source, at, (byte)'"') || (at = FastJson.String(source, at, out var escaped)) < 0 || escaped)
+            {
+                return -1;
+            }
+
+            var name = source[(nameStart + 1)..(at - 1)];
+            var valueStart = FastJson.Colon(source, at);
+            var valueEscaped = false;
+            var valueEnd = valueStart < 0 ? -1 : FastValue(source, valueStart, depth, out valueEscaped);
+            if (valueEnd < 0)
+            {
+                return -1;
+            }
+
+            if (which == Member.Metadata)
+            {
+                if (name.SequenceEqual("uid"u8))
+                {
+                    _uid = FastToken(source, valueStart, valueEnd, valueEscaped);
+                }
+                else if (name.SequenceEqual("creationTimestamp"u8))
+                {
+                    _creation = FastTime(source, valueStart, valueEnd);
+                }
+                else if (name.SequenceEqual("resourceVersion"u8))
+                {
+                    _version = FastToken(source, valueStart, valueEnd, valueEscaped);
+                }
+            }
+            else if (which == Member.InvolvedObject)
+            {
+                // Only a string names the object; a member of another type leaves an earlier string in place.
+                if (source[valueStart] == '"')
+                {
+                    var text = FastToken(source, valueStart, valueEnd, valueEscaped);
+                    switch (name.Length)
+                    {
+                        case 4 when name.SequenceEqual("kind"u8): _objectKind = text; break;
+                        case 10 when name.SequenceEqual("apiVersion"u8): _objectApiVersion = text; break;
+                        case 9 when name.SequenceEqual("namespace"u8): _objectNamespace = text; break;
+                        case 4 when name.SequenceEqual("name"u8): _objectName = text; break;
+                        case 3 when name.SequenceEqual("uid"u8): _objectUid = text; break;
+                    }
+                }
+            }
+            else if (name.SequenceEqual("lastObservedTime"u8))
+            {
+                _seriesLast = FastTime(source, valueStart, valueEnd);
+            }
+
+            at = FastJson.Next(source, valueEnd, (byte)'}', out var more);
+            if (at < 0 || !more)
+            {
+                return at;
+            }
+        }
+    }
+
+    /// <summary>A value for <see cref="TryScanFast"/>; <paramref name="escaped"/> when it is a string with escapes.</summary>
+    private static int FastValue(ReadOnlySpan<byte> source, int at, int depth, out bool escaped)
+    {
+        escaped = false;
+        return FastJson.Is(source, at, (byte)'"') ? FastJson.String(source, at, out escaped) : FastJson.Value(source, at, depth);
+    }
+
+    /// <summary>What <see cref="Token.At"/> notes for the valid value from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    private static Token FastToken(ReadOnlySpan<byte> source, int start, int end, bool escaped)
+    {
+        var type = FastJson.TypeOf(source[start]);
+        return type switch
+        {
+            JsonTokenType.String => new Token(type, start, end, escaped),
+            JsonTokenType.StartObject or JsonTokenType.StartArray => new Token(type, start, start + 1, false),
+            _ => new Token(type, start, end, false),
+        };
+    }
+
+    /// <summary>What <see cref="Time"/> reads from the valid value from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    private static EventTime? FastTime(ReadOnlySpan<byte> source, int start, int end)
+    {
+        if (source[start] != '"')
+        {
+            return null;
+        }
+
+        if (end - start == 22 && UtcSeconds(source[(start + 1)..(end - 1)]) is { } utc)
+        {
+            return new EventTime(start, end, utc);
+        }
+
+        var reader = new Utf8JsonReader(source[start..end], ReaderOptions);
+        reader.Read();
+        return Time(ref reader) is { } time ? time with { Start = start, End = end } : null;
+    }
+
+    /// <summary>
+    /// A time in the form the API server writes a <c>metav1.Time</c> (<c>2024-06-01T08:00:00Z</c>), read as
+    /// <see cref="Utf8JsonReader.TryGetDateTimeOffset"/> reads it; null for any other text, which is left to the reader.
+    /// </summary>
+    private static DateTimeOffset? UtcSeconds(ReadOnlySpan<byte> text)
+    {
+        if (text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        {
+            return null;
+        }
+
+        int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+        int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            && hour is >= 0 and <= 23 && minute is >= 0 and <= 59 && second is >= 0 and <= 59
+                ? new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero)
+                : null;
+    }
+
+    /// <summary>The number <paramref name="count"/> ASCII digits at <paramref name="at"/> make; -1 when one is not a digit.</summary>
+    private static int Digits(ReadOnlySpan<byte> text, int at, int count)
+    {
+        var value = 0;
+        foreach (var b in text.Slice(at, count))
+        {
+            if (b - (uint)'0' > 9)
+            {
+                return -1;
+            }
+
+            value = (value * 10) + (b - '0');
+        }
+
+        return value;
+    }
+
+    private void Reset(int eventStart)
+    {
+        _eventStart = eventStart;
+        _memberCount = 0;
+        _metadata = _uid = _version = _involvedObject = _kind = _type = _reason = default;
+        _objectKind = _objectApiVersion = _objectNamespace = _objectName = _objectUid = default;
+        _creation = _first = _last = _eventTime = _seriesLast = null;
+    }
+
+    private void Add(in Entry entry)
+    {
+        if (_memberCount == _members.Length)
+        {
+            Array.Resize(ref _members, _members.Length * 2);
+        }
+
+        _members[_memberCount++] = entry;
+    }
+
     /// <summary>The event's members, with the timestamps filled; the object is left open for ours.</summary>
     private void WriteDocument(ReadOnlySpan<byte> source, EventTime? firstFill, EventTime? lastFill, ArrayBufferWriter<byte> output)
     {
@@ -448,11 +683,12 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     /// </summary>
     private static bool HasLayout(ReadOnlySpan<byte> raw) => raw.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0;
 
-    private static Member Classify(ref Utf8JsonReader reader)
-    {
+    private static Member Classify(ref Utf8JsonReader reader) =>
         // A name written with escapes (legal JSON, never seen from the API server) is compared unescaped.
-        var name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
-        return name.Length switch
+        Classify(reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan);
+
+    private static Member Classify(ReadOnlySpan<byte> name) =>
+        name.Length switch
         {
             4 when name.SequenceEqual("kind"u8) => Member.Kind,
             4 when name.SequenceEqual("type"u8) => Member.Type,
@@ -471,7 +707,6 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             14 when name.SequenceEqual("involvedObject"u8) => Member.InvolvedObject,
             _ => Member.Other,
         };
-    }
 
     private static EventTime? Time(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var parsed)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using IndexerFunction.Documents;
@@ -21,9 +22,20 @@ namespace IndexerFunction.Messages;
 /// even after events were built, and a member repeated later wins (then the events are built again from the
 /// array that counts, which the Collector never makes necessary). A refused body's documents stay in the
 /// output buffer unused; nothing refers to them.
+/// <para>
+/// The envelope exactly as the Collector writes it, which is nearly every message, takes a faster path
+/// (<see cref="TryReadEnvelope"/>): no reader at all, the events passed by <see cref="FastJson"/>, which validates
+/// as it goes and gives the body back to the reader on anything it does not handle.
+/// </para>
 /// </remarks>
 public sealed class QueueMessageReader(EventDocumentBuilder documents)
 {
+    // The envelope's names and schema as UTF-8, for the fast path.
+    private static readonly byte[] SchemaName = Encoding.UTF8.GetBytes(QueueContract.SchemaProperty);
+    private static readonly byte[] SchemaValue = Encoding.UTF8.GetBytes(QueueContract.EnvelopeSchema);
+    private static readonly byte[] ClusterNameName = Encoding.UTF8.GetBytes(QueueContract.ClusterNameProperty);
+    private static readonly byte[] EventsName = Encoding.UTF8.GetBytes(QueueContract.EventsProperty);
+
     private readonly List<QueueEvent> _events = [];
 
     /// <summary>The cluster of the body read last (its envelope's, else the attribute's, else the setting's); may be empty.</summary>
@@ -48,7 +60,11 @@ public sealed class QueueMessageReader(EventDocumentBuilder documents)
         var fallbackCluster = string.IsNullOrEmpty(attributeClusterName) ? defaultClusterName : attributeClusterName;
         try
         {
-            problem = Read(body, fallbackCluster, reasons, output);
+            if (!TryReadEnvelope(body, fallbackCluster, reasons, output, out problem))
+            {
+                _events.Clear();
+                problem = NotUtf8(body) ?? Read(body, fallbackCluster, reasons, output);
+            }
         }
         catch (JsonException ex)
         {
@@ -61,6 +77,139 @@ public sealed class QueueMessageReader(EventDocumentBuilder documents)
         }
 
         return problem is null;
+    }
+
+    /// <summary>
+    /// The fast path, for the envelope exactly as the Collector writes it: <c>schema</c>, <c>clusterName</c> (a
+    /// string, or left out), <c>events</c>, in that order and nothing else, the names, the schema and the cluster
+    /// without escapes. Its events are read with <see cref="EventDocumentBuilder.TryScanFast"/>, which finds the
+    /// members a document needs without tokenizing the rest. Any other body, or one where <see cref="FastJson"/>
+    /// gives up, returns false; then <see cref="Read"/> reads it from the start, and its answer counts (what was
+    /// built here stays in the output buffer unused).
+    /// </summary>
+    private bool TryReadEnvelope(ReadOnlySpan<byte> body, string fallbackCluster, WarningReasons reasons, ArrayBufferWriter<byte> output, out string? problem)
+    {
+        problem = null;
+        var at = FastJson.WhiteSpace(body, 0);
+        if (!FastJson.Is(body, at, (byte)'{'))
+        {
+            return false;
+        }
+
+        at = FastJson.WhiteSpace(body, at + 1);
+        if (!PlainString(body, ref at, out var name) || !name.SequenceEqual(SchemaName) || !Colon(body, ref at)
+            || !PlainString(body, ref at, out var schema) || !schema.SequenceEqual(SchemaValue) || !Comma(body, ref at)
+            || !PlainString(body, ref at, out name) || !Colon(body, ref at))
+        {
+            return false;
+        }
+
+        var cluster = fallbackCluster;
+        if (name.SequenceEqual(ClusterNameName))
+        {
+            if (!PlainString(body, ref at, out var clusterName) || !Comma(body, ref at) || !PlainString(body, ref at, out name) || !Colon(body, ref at))
+            {
+                return false;
+            }
+
+            cluster = clusterName.IsEmpty ? fallbackCluster : Encoding.UTF8.GetString(clusterName);
+        }
+
+        if (!name.SequenceEqual(EventsName) || !FastJson.Is(body, at, (byte)'['))
+        {
+            return false;
+        }
+
+        // Envelope, array, event: an event is nested three deep, as the reader counts.
+        _events.Clear();
+        var position = 0;
+        at = FastJson.WhiteSpace(body, at + 1);
+        var more = !FastJson.Is(body, at, (byte)']');
+        at = more ? at : at + 1;
+        while (more)
+        {
+            int end;
+            if (problem is not null)
+            {
+                end = FastJson.Value(body, at, 2); // only checked, as the reader skips the items after a problem
+            }
+            else if (!FastJson.Is(body, at, (byte)'{') || !documents.TryScanFast(body, at, 3, out end))
+            {
+                return false;
+            }
+            else if (documents.OtherKind(body) is { } other)
+            {
+                problem = $"item {position} is a {other}, not an Event";
+            }
+            else
+            {
+                _events.Add(Build(body, cluster, reasons, output));
+                position++;
+            }
+
+            if (end < 0 || (at = FastJson.Next(body, end, (byte)']', out more)) < 0)
+            {
+                return false;
+            }
+        }
+
+        at = FastJson.WhiteSpace(body, at);
+        if (!FastJson.Is(body, at, (byte)'}') || FastJson.WhiteSpace(body, at + 1) != body.Length)
+        {
+            return false;
+        }
+
+        ClusterName = cluster;
+        return true;
+    }
+
+    /// <summary>
+    /// Why the body is not UTF-8, or null when it is. JSON text is UTF-8, and a reader that passes a string with a
+    /// bad sequence fails only when the string is read (with another exception than for text that is not JSON),
+    /// so the body is checked whole first. (What the fast path accepts is UTF-8: it checks every string it passes.)
+    /// </summary>
+    private static string? NotUtf8(ReadOnlySpan<byte> body)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return null;
+        }
+
+        var at = 0;
+        while (Rune.DecodeFromUtf8(body[at..], out _, out var consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"the body is not UTF-8: an invalid sequence at byte {at} (0x{body[at]:X2})");
+    }
+
+    /// <summary>A string without escapes at <paramref name="at"/>: its text, and <paramref name="at"/> moved past it.</summary>
+    private static bool PlainString(ReadOnlySpan<byte> body, ref int at, out ReadOnlySpan<byte> text)
+    {
+        var start = at;
+        text = default;
+        if (!FastJson.Is(body, at, (byte)'"') || (at = FastJson.String(body, at, out var escaped)) < 0 || escaped)
+        {
+            return false;
+        }
+
+        text = body[(start + 1)..(at - 1)];
+        return true;
+    }
+
+    private static bool Colon(ReadOnlySpan<byte> body, ref int at) => (at = FastJson.Colon(body, at)) >= 0;
+
+    private static bool Comma(ReadOnlySpan<byte> body, ref int at)
+    {
+        at = FastJson.WhiteSpace(body, at);
+        if (!FastJson.Is(body, at, (byte)','))
+        {
+            return false;
+        }
+
+        at = FastJson.WhiteSpace(body, at + 1);
+        return true;
     }
 
     private string? Read(ReadOnlySpan<byte> body, string fallbackCluster, WarningReasons reasons, ArrayBufferWriter<byte> output)

@@ -256,4 +256,20 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
         Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
         Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
     }
+
+    [Fact]
+    public async Task HandleAsync_PayloadWithABodyThatIsNotUtf8_FailsOnlyThatMessage()
+    {
+        // One byte of a message's text replaced by the start of a two-byte sequence that never comes: the event is
+        // otherwise whole, and a bad sequence inside a string fails a reader only when the string is read.
+        var good = JsonSerializer.Serialize(Envelope("c", Event("a", 1)));
+        var bad = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Envelope("c", Event("b", 1, message: "caf~ au lait"))));
+        bad[bad.AsSpan().IndexOf("~"u8)] = 0xC3;
+        byte[] payload = [.. Encoding.UTF8.GetBytes($$"""{"Records":[{"messageId":"m0","body":{{good}}},{"messageId":"m1","body":"""), .. bad, .. "}]}"u8];
+
+        var response = await _handler.HandleAsync(payload, new TestLambdaContext(TimeSpan.FromSeconds(5)), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[{\"itemIdentifier\":\"m1\"}]}", Encoding.UTF8.GetString(response));
+        Assert.NotNull(_domain.TryGet("eks-kubernetes-events-2024.06.01", "a"));
+    }
 }

@@ -64,10 +64,103 @@ public sealed class QueueMessageReaderDifferentialTests
         AssertSame(new QueueMessageReader(new EventDocumentBuilder("eks-kubernetes-events")), new JsonDocumentEventDocumentBuilder("eks-kubernetes-events"), Encoding.UTF8.GetBytes(body), null, body);
     }
 
+    /// <summary>
+    /// The reader's fast path takes the envelope exactly as the Collector writes it (compact, schema, clusterName,
+    /// events) and leaves anything it does not handle to the reader. Here such envelopes, with realistic events
+    /// (short escapes, text that is not ASCII, labels, managedFields, numbers of every form), are sent whole or with
+    /// one change where it breaks or bends the JSON: a byte replaced, deleted or inserted (a quote, a backslash, a
+    /// digit, a bracket, a control byte, a byte that is not UTF-8...), or the body cut short. Whatever the fast path
+    /// makes of each, the outcome must be the one a parse of the whole body gives.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void TryRead_CollectorEnvelopesWithOneByteChanged_SameOutcomeAsTheJsonDocumentReader(int seed)
+    {
+        var random = new Random(seed);
+        var reader = new QueueMessageReader(new EventDocumentBuilder("eks-kubernetes-events"));
+        var oracle = new JsonDocumentEventDocumentBuilder("eks-kubernetes-events");
+        for (var n = 0; n < 60; n++)
+        {
+            var body = new List<byte>(CollectorEnvelope(random, $"{seed}-{n}"));
+            var at = random.Next(body.Count);
+            string change;
+            switch (random.Next(6))
+            {
+                case 0: change = "as written"; break;
+                case 1: body[at] = Odd(random); change = $"byte {at} replaced"; break;
+                case 2: body.RemoveAt(at); change = $"byte {at} deleted"; break;
+                case 3: body.Insert(at, Odd(random)); change = $"a byte inserted at {at}"; break;
+                case 4: body.RemoveRange(at, body.Count - at); change = $"cut at {at}"; break;
+                default: body.InsertRange(at, NotUtf8[random.Next(NotUtf8.Length)]); change = $"bytes that are not UTF-8 inserted at {at}"; break;
+            }
+
+            AssertSame(reader, oracle, [.. body], random.Next(2) == 0 ? null : "from-attribute", $"seed {seed}, body {n}, {change}");
+        }
+    }
+
+    private static byte Odd(Random random) => OddBytes[random.Next(OddBytes.Length)];
+
+    // Bytes that end, open, bend or break a JSON token.
+    private static readonly byte[] OddBytes = "\"\\{}[],:01-+.eEtfnu/ \n\t"u8.ToArray().Concat(new byte[] { 0x01, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xFF }).ToArray();
+
+    // Lone continuation byte, cut two-byte sequence, overlong '/', an encoded surrogate, a byte never in UTF-8.
+    private static readonly byte[][] NotUtf8 = [[0x80], [0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF]];
+
+    /// <summary>An envelope as the Collector writes it: compact, its members in its order, text that is not ASCII left as UTF-8.</summary>
+    private static byte[] CollectorEnvelope(Random random, string id)
+    {
+        var events = new JsonArray();
+        for (var i = random.Next(1, 6); i > 0; i--)
+        {
+            var evt = EventDocumentBuilderPropertyTests.Event(random, $"{id}-{i}");
+            if (random.Next(4) != 0)
+            {
+                // Most messages without the control characters the serializer writes as \u escapes (the fast path leaves those to the reader).
+                evt["message"] = string.Concat(Enumerable.Range(0, random.Next(60)).Select(_ => CleanPieces[random.Next(CleanPieces.Length)]));
+            }
+
+            if (random.Next(3) == 0)
+            {
+                evt["weights"] = new JsonArray(0, -1, 2.5, 1e300, -0.0001, long.MaxValue, new JsonObject { ["ok"] = true, ["none"] = null });
+            }
+
+            if (random.Next(10) == 0)
+            {
+                evt["kind"] = "Pod";
+            }
+
+            events.Add(evt);
+        }
+
+        var envelope = new JsonObject
+        {
+            ["schema"] = "eks-events/v1",
+            ["clusterName"] = random.Next(8) == 0 ? string.Empty : "prod-eu",
+            ["events"] = events,
+        };
+        if (random.Next(8) == 0)
+        {
+            envelope.Remove("clusterName");
+        }
+
+        return Encoding.UTF8.GetBytes(envelope.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    private static readonly string[] CleanPieces = ["a", "b", "z", " ", "0", "\u00e9", "\u6f22", "\ud83d\ude80", "\n", "\t", "\"", "\\", "/", "<", "&", "MountVolume.SetUp failed for volume \"secret\""];
+
     private static void AssertSame(QueueMessageReader reader, JsonDocumentEventDocumentBuilder oracle, byte[] body, string? attribute, string what)
     {
         var output = new ArrayBufferWriter<byte>();
         var read = reader.TryRead(body, attribute, "from-setting", Reasons, output, out var problem);
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            // The old reader threw (failing the whole batch) when it came to read a string with a bad sequence, or
+            // said "not JSON" for one outside a string: the new one refuses the message as not UTF-8, wherever it is.
+            Assert.False(read, what);
+            Assert.StartsWith("the body is not UTF-8: an invalid sequence at byte ", problem, StringComparison.Ordinal);
+            return;
+        }
+
         using var expected = JsonDocumentQueueMessageReader.TryRead(body, attribute, "from-setting", out var expectedProblem);
 
         Assert.True(expectedProblem == problem, $"{what}: problem '{problem}', expected '{expectedProblem}'\n{Encoding.UTF8.GetString(body)}");

@@ -74,4 +74,19 @@ public sealed class QueueMessageReaderTests
         Assert.Null(message);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
     }
+
+    /// <summary>JSON text is UTF-8: a body with a bad sequence anywhere, envelope or not, is refused as that, saying where.</summary>
+    [Theory]
+    [InlineData("{\"schema\":\"eks-events/v1\",\"events\":[{\"message\":\"caf\u00c3\"}]}", 51, "0xC3")]
+    [InlineData("{\"kind\":\"Event\",\"message\":\"\u00ed\u00a0\u0080\"}", 27, "0xED")]
+    [InlineData("{\"kind\":\"Event\",\u0080\"message\":\"\"}", 16, "0x80")]
+    public void TryRead_BodyNotUtf8_SaysWhereItIsNot(string latin1, int at, string what)
+    {
+        var reader = new QueueMessageReader(new EventDocumentBuilder("eks-kubernetes-events"));
+
+        var read = reader.TryRead(Encoding.Latin1.GetBytes(latin1), null, "c", WarningReasons.Default, new ArrayBufferWriter<byte>(), out var problem);
+
+        Assert.False(read);
+        Assert.Equal($"the body is not UTF-8: an invalid sequence at byte {at} ({what})", problem);
+    }
 }

@@ -1,0 +1,282 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace IndexerFunction.Documents;
+
+/// <summary>
+/// Validating steps over JSON as the Collector writes it, for the message reader's fast path: each takes the
+/// position where a token starts and returns the position just after what it read, or -1 to give up. It gives up
+/// on anything not JSON and on JSON it leaves to <see cref="Utf8JsonReader"/> (a <c>\u</c> escape, text that is
+/// not valid UTF-8, nesting deeper than <see cref="MaxDepth"/>); the caller then reads the input with the reader,
+/// whose answer counts. So what these steps accept is a subset of what the reader accepts, never more: that is
+/// the whole of their contract, and what the differential tests check.
+/// </summary>
+internal static class FastJson
+{
+    /// <summary>Half the reader's limit (<see cref="EventDocumentBuilder.ReaderOptions"/>): deeper input is left to the reader.</summary>
+    public const int MaxDepth = 64;
+
+    private static readonly Vector128<byte> Quote = Vector128.Create((byte)'"');
+    private static readonly Vector128<byte> Backslash = Vector128.Create((byte)'\\');
+    private static readonly Vector128<byte> Space = Vector128.Create((byte)' ');
+    private static readonly Vector128<sbyte> SignedSpace = Vector128.Create((sbyte)' '); // below it as signed: a control byte or not ASCII
+
+    /// <summary>The first position at or after <paramref name="at"/> that is not JSON white space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int WhiteSpace(ReadOnlySpan<byte> json, int at) =>
+        (uint)at < (uint)json.Length && json[at] > (byte)' ' ? at : WhiteSpaceFrom(json, at); // compact JSON has none
+
+    /// <summary>Whether <paramref name="json"/> has <paramref name="b"/> at <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Is(ReadOnlySpan<byte> json, int at, byte b) => (uint)at < (uint)json.Length && json[at] == b;
+
+    /// <summary>
+    /// A string token starting at its opening quote; <paramref name="escaped"/> when it holds a short escape
+    /// (<c>\"</c>, <c>\n</c>, …). Sixteen bytes are looked at together for a quote, a backslash, a control byte
+    /// or, until one is met, a byte that is not ASCII (then the string's UTF-8 is checked once at its end).
+    /// </summary>
+    public static int String(ReadOnlySpan<byte> json, int at, out bool escaped)
+    {
+        escaped = false;
+        ref var first = ref MemoryMarshal.GetReference(json);
+        var ascii = true;
+        var position = at + 1;
+        while (true)
+        {
+            if (Vector128.IsHardwareAccelerated && position + Vector128<byte>.Count <= json.Length)
+            {
+                var block = Vector128.LoadUnsafe(ref first, (nuint)position);
+                var special = Vector128.Equals(block, Quote) | Vector128.Equals(block, Backslash)
+                    | (ascii ? Vector128.LessThan(block.AsSByte(), SignedSpace).AsByte() : Vector128.LessThan(block, Space));
+                var mask = special.ExtractMostSignificantBits();
+                if (mask == 0)
+                {
+                    position += Vector128<byte>.Count;
+                    continue;
+                }
+
+                position += BitOperations.TrailingZeroCount(mask);
+            }
+            else
+            {
+                while ((uint)position < (uint)json.Length && json[position] is not ((byte)'"' or (byte)'\\') && json[position] >= 0x20 && (!ascii || json[position] < 0x80))
+                {
+                    position++;
+                }
+
+                if (position >= json.Length)
+                {
+                    return -1;
+                }
+            }
+
+            var b = json[position];
+            if (b == '"')
+            {
+                break;
+            }
+
+            if (b >= 0x80)
+            {
+                ascii = false;
+                position++;
+                continue;
+            }
+
+            // A control byte is not JSON; \u is left to the reader (it checks what the four digits make).
+            if (b != '\\' || position + 1 >= json.Length
+                || json[position + 1] is not ((byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            {
+                return -1;
+            }
+
+            escaped = true;
+            position += 2;
+        }
+
+        return ascii || Utf8.IsValid(json[(at + 1)..position]) ? position + 1 : -1;
+    }
+
+    /// <summary>Any value starting at <paramref name="at"/> (no white space before it), nested <paramref name="depth"/> deep.</summary>
+    public static int Value(ReadOnlySpan<byte> json, int at, int depth)
+    {
+        if ((uint)at >= (uint)json.Length)
+        {
+            return -1;
+        }
+
+        return json[at] switch
+        {
+            (byte)'"' => String(json, at, out _),
+            (byte)'{' => Object(json, at, depth + 1),
+            (byte)'[' => Array(json, at, depth + 1),
+            (byte)'t' => Literal(json, at, "true"u8),
+            (byte)'f' => Literal(json, at, "false"u8),
+            (byte)'n' => Literal(json, at, "null"u8),
+            _ => Number(json, at),
+        };
+    }
+
+    /// <summary>The type of the value's first token, as the reader would name it; the value is known to be valid.</summary>
+    public static JsonTokenType TypeOf(byte first) => first switch
+    {
+        (byte)'"' => JsonTokenType.String,
+        (byte)'{' => JsonTokenType.StartObject,
+        (byte)'[' => JsonTokenType.StartArray,
+        (byte)'t' => JsonTokenType.True,
+        (byte)'f' => JsonTokenType.False,
+        (byte)'n' => JsonTokenType.Null,
+        _ => JsonTokenType.Number,
+    };
+
+    /// <summary>A <c>:</c> after a member name, with the white space around it; the position of the value.</summary>
+    public static int Colon(ReadOnlySpan<byte> json, int at)
+    {
+        at = WhiteSpace(json, at);
+        return Is(json, at, (byte)':') ? WhiteSpace(json, at + 1) : -1;
+    }
+
+    /// <summary>
+    /// What follows a member or an item: a comma (then the position of the next name or item, and
+    /// <paramref name="more"/>) or <paramref name="close"/> (then the position after it).
+    /// </summary>
+    public static int Next(ReadOnlySpan<byte> json, int at, byte close, out bool more)
+    {
+        at = WhiteSpace(json, at);
+        more = Is(json, at, (byte)',');
+        if (more)
+        {
+            return WhiteSpace(json, at + 1);
+        }
+
+        return Is(json, at, close) ? at + 1 : -1;
+    }
+
+    private static int WhiteSpaceFrom(ReadOnlySpan<byte> json, int at)
+    {
+        while ((uint)at < (uint)json.Length && json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            at++;
+        }
+
+        return at;
+    }
+
+    private static int Object(ReadOnlySpan<byte> json, int at, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return -1;
+        }
+
+        at = WhiteSpace(json, at + 1);
+        if (Is(json, at, (byte)'}'))
+        {
+            return at + 1;
+        }
+
+        while (true)
+        {
+            if (!Is(json, at, (byte)'"') || (at = String(json, at, out _)) < 0 || (at = Colon(json, at)) < 0 || (at = Value(json, at, depth)) < 0)
+            {
+                return -1;
+            }
+
+            at = Next(json, at, (byte)'}', out var more);
+            if (at < 0 || !more)
+            {
+                return at;
+            }
+        }
+    }
+
+    private static int Array(ReadOnlySpan<byte> json, int at, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return -1;
+        }
+
+        at = WhiteSpace(json, at + 1);
+        if (Is(json, at, (byte)']'))
+        {
+            return at + 1;
+        }
+
+        while (true)
+        {
+            if ((at = Value(json, at, depth)) < 0)
+            {
+                return -1;
+            }
+
+            at = Next(json, at, (byte)']', out var more);
+            if (at < 0 || !more)
+            {
+                return at;
+            }
+        }
+    }
+
+    private static int Literal(ReadOnlySpan<byte> json, int at, ReadOnlySpan<byte> word) =>
+        json[at..].StartsWith(word) && EndsToken(json, at + word.Length) ? at + word.Length : -1;
+
+    /// <summary><c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, ended by a delimiter.</summary>
+    private static int Number(ReadOnlySpan<byte> json, int at)
+    {
+        if (Is(json, at, (byte)'-'))
+        {
+            at++;
+        }
+
+        if (Is(json, at, (byte)'0'))
+        {
+            at++;
+        }
+        else if ((at = Digits(json, at)) < 0)
+        {
+            return -1;
+        }
+
+        if (Is(json, at, (byte)'.') && (at = Digits(json, at + 1)) < 0)
+        {
+            return -1;
+        }
+
+        if (Is(json, at, (byte)'e') || Is(json, at, (byte)'E'))
+        {
+            at++;
+            if (Is(json, at, (byte)'+') || Is(json, at, (byte)'-'))
+            {
+                at++;
+            }
+
+            if ((at = Digits(json, at)) < 0)
+            {
+                return -1;
+            }
+        }
+
+        return EndsToken(json, at) ? at : -1;
+    }
+
+    /// <summary>One or more digits; the position after them, or -1 when there is none.</summary>
+    private static int Digits(ReadOnlySpan<byte> json, int at)
+    {
+        var start = at;
+        while ((uint)at < (uint)json.Length && json[at] - (uint)'0' <= 9)
+        {
+            at++;
+        }
+
+        return at > start ? at : -1;
+    }
+
+    /// <summary>Whether a number or literal may end before <paramref name="at"/> inside an object or array.</summary>
+    private static bool EndsToken(ReadOnlySpan<byte> json, int at) =>
+        (uint)at < (uint)json.Length && json[at] is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
+}

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Shared.Contract;
@@ -49,41 +50,13 @@ public static class ObjectBlock
     public static void Write(Utf8JsonWriter writer, scoped in ObjectReference reference, JsonEncodedText origin)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        Span<char> kindChars = stackalloc char[MaxLookupChars];
-        Span<char> resourceChars = stackalloc char[MaxLookupChars];
-        Span<char> groupChars = stackalloc char[MaxLookupChars];
-        var kind = Ascii(reference.Kind, kindChars);
-        var resource = Ascii(reference.Resource, resourceChars);
-        var group = Ascii(reference.Group, groupChars);
-
-        // A kind named without an apiVersion: its group, if only one built-in group has that kind.
-        string? tableGroup = null;
-        var groupKnown = reference.GroupKnown;
-        if (!groupKnown && !kind.IsEmpty && KubernetesResources.TryGetGroup(kind, out var found))
-        {
-            tableGroup = found;
-            group = found;
-            groupKnown = true;
-        }
-
-        // A group the table cannot hold (not ASCII, too long) must not be looked up as the core group.
-        var lookUp = groupKnown && (tableGroup is not null || reference.Group.IsEmpty || !group.IsEmpty);
-        string? tableKind = null, tableResource = null;
-        if (lookUp && reference.Kind.IsEmpty && !resource.IsEmpty && KubernetesResources.TryGetKind(group, resource, out var k))
-        {
-            tableKind = k;
-        }
-        else if (lookUp && reference.Resource.IsEmpty && !kind.IsEmpty && KubernetesResources.TryGetResource(group, kind, out var r))
-        {
-            tableResource = r;
-        }
-
+        var identity = Identity.Of(reference);
         writer.WriteStartObject(ObjectProperty);
-        WriteMember(writer, KindProperty, reference.Kind, tableKind);
-        WriteMember(writer, ResourceProperty, reference.Resource, tableResource);
-        if (groupKnown)
+        WriteMember(writer, KindProperty, reference.Kind, identity.TableKind);
+        WriteMember(writer, ResourceProperty, reference.Resource, identity.TableResource);
+        if (identity.GroupKnown)
         {
-            if (tableGroup is not null)
+            if (identity.TableGroup is { } tableGroup)
             {
                 writer.WriteString(ApiGroupProperty, tableGroup);
             }
@@ -101,15 +74,15 @@ public static class ObjectBlock
         writer.WriteString(OriginProperty, origin);
     }
 
-    private static void WriteMember(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> said, string? fromTable)
+    private static void WriteMember(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> said, JsonEncodedText? fromTable)
     {
         if (!said.IsEmpty)
         {
             writer.WriteString(name, said);
         }
-        else if (fromTable is not null)
+        else if (fromTable is { } table)
         {
-            writer.WriteString(name, fromTable);
+            writer.WriteString(name, table);
         }
     }
 
@@ -126,5 +99,99 @@ public static class ObjectBlock
 
         System.Text.Ascii.ToUtf16(utf8, chars, out var written);
         return chars[..written];
+    }
+
+    /// <summary>
+    /// What the table completes for one kind, resource and group (the object's namespace, name and uid aside).
+    /// The last few are kept per thread: the objects of one delivery are mostly of a few kinds, so most blocks
+    /// are written without a lookup.
+    /// </summary>
+    private sealed class Identity
+    {
+        private const int Kept = 8;
+
+        [ThreadStatic]
+        private static Identity?[]? t_kept;
+
+        [ThreadStatic]
+        private static int t_next;
+
+        private byte[] _kind = [];
+        private byte[] _resource = [];
+        private byte[] _group = [];
+        private bool _saidGroupKnown;
+
+        /// <summary>Whether the block has an <c>apiGroup</c> (said, or found for the kind).</summary>
+        public bool GroupKnown { get; private init; }
+
+        public JsonEncodedText? TableKind { get; private init; }
+
+        public JsonEncodedText? TableResource { get; private init; }
+
+        public JsonEncodedText? TableGroup { get; private init; }
+
+        public static Identity Of(scoped in ObjectReference reference)
+        {
+            var kept = t_kept ??= new Identity?[Kept];
+            foreach (var identity in kept)
+            {
+                if (identity is not null && identity._saidGroupKnown == reference.GroupKnown && identity._kind.AsSpan().SequenceEqual(reference.Kind)
+                    && identity._resource.AsSpan().SequenceEqual(reference.Resource) && identity._group.AsSpan().SequenceEqual(reference.Group))
+                {
+                    return identity;
+                }
+            }
+
+            var found = Look(reference);
+            kept[t_next] = found;
+            t_next = (t_next + 1) % Kept;
+            return found;
+        }
+
+        private static Identity Look(scoped in ObjectReference reference)
+        {
+            Span<char> kindChars = stackalloc char[MaxLookupChars];
+            Span<char> resourceChars = stackalloc char[MaxLookupChars];
+            Span<char> groupChars = stackalloc char[MaxLookupChars];
+            var kind = Ascii(reference.Kind, kindChars);
+            var resource = Ascii(reference.Resource, resourceChars);
+            var group = Ascii(reference.Group, groupChars);
+
+            // A kind named without an apiVersion: its group, if only one built-in group has that kind.
+            string? tableGroup = null;
+            var groupKnown = reference.GroupKnown;
+            if (!groupKnown && !kind.IsEmpty && KubernetesResources.TryGetGroup(kind, out var found))
+            {
+                tableGroup = found;
+                group = found;
+                groupKnown = true;
+            }
+
+            // A group the table cannot hold (not ASCII, too long) must not be looked up as the core group.
+            var lookUp = groupKnown && (tableGroup is not null || reference.Group.IsEmpty || !group.IsEmpty);
+            string? tableKind = null, tableResource = null;
+            if (lookUp && reference.Kind.IsEmpty && !resource.IsEmpty && KubernetesResources.TryGetKind(group, resource, out var k))
+            {
+                tableKind = k;
+            }
+            else if (lookUp && reference.Resource.IsEmpty && !kind.IsEmpty && KubernetesResources.TryGetResource(group, kind, out var r))
+            {
+                tableResource = r;
+            }
+
+            return new Identity
+            {
+                _kind = reference.Kind.ToArray(),
+                _resource = reference.Resource.ToArray(),
+                _group = reference.Group.ToArray(),
+                _saidGroupKnown = reference.GroupKnown,
+                GroupKnown = groupKnown,
+                TableKind = Encode(tableKind),
+                TableResource = Encode(tableResource),
+                TableGroup = Encode(tableGroup),
+            };
+        }
+
+        private static JsonEncodedText? Encode(string? text) => text is null ? null : JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     }
 }

@@ -131,4 +131,36 @@ public sealed class ObjectBlockTests
 
         Equal("""{"origin":"audit"}""", doc);
     }
+
+    /// <summary>
+    /// What the table completes is kept for the last few kinds, resources and groups seen on a thread. Objects of
+    /// more of them than are kept, interleaved, each by kind and by resource, with and without a group: every
+    /// block is the one a thread that has seen nothing before writes for the same object.
+    /// </summary>
+    [Fact]
+    public void Write_ManyKindsInterleaved_EachBlockAsWrittenAlone()
+    {
+        string[][] objects =
+        [
+            ["Pod", "v1"], ["Pod", ""], ["Deployment", "apps/v1"], ["Deployment", ""], ["Node", ""], ["Node", "v1"],
+            ["Event", ""], ["Event", "v1"], ["Event", "events.k8s.io/v1"], ["NodeClaim", "karpenter.sh/v1"], ["ReplicaSet", "apps/v1"],
+            ["Service", "v1"], ["Job", "batch/v1"], ["Lease", "coordination.k8s.io/v1"], ["Pod", "apps/v1"],
+        ];
+        string[][] resources = [["pods", "", ""], ["pods", "status", ""], ["deployments", "scale", "apps"], ["nodeclaims", "", "karpenter.sh"], ["leases", "", "coordination.k8s.io"]];
+        var random = new Random(7);
+        for (var i = 0; i < 400; i++)
+        {
+            var byKind = random.Next(3) != 0;
+            var o = byKind ? objects[random.Next(objects.Length)] : resources[random.Next(resources.Length)];
+            var name = $"n{i}";
+            JsonObject Write() => byKind ? FromKind(o[0], o[1], "ns", name) : FromResource(o[0], o[1], o[2], "ns", name);
+
+            var alone = default(JsonObject);
+            var fresh = new Thread(() => alone = Write());
+            fresh.Start();
+            fresh.Join();
+
+            Assert.True(JsonNode.DeepEquals(alone, Write()), $"{string.Join(',', o)} after {i} others: expected {alone!.ToJsonString()}");
+        }
+    }
 }

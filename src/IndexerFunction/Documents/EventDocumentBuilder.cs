@@ -42,6 +42,9 @@ public sealed class EventDocumentBuilder(string indexPrefix)
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
+    // Throws on a bad sequence, as the reader's GetString does, where the default encoding would put U+FFFD.
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private DateOnly _lastDate = DateOnly.MinValue;
     private string? _lastIndex;
     private string? _lastCluster;
@@ -901,6 +904,11 @@ public sealed class EventDocumentBuilder(string indexPrefix)
 
         public string GetString(ReadOnlySpan<byte> source)
         {
+            if (!Escaped)
+            {
+                return StrictUtf8.GetString(source[(Start + 1)..(End - 1)]); // as the reader would, without one
+            }
+
             var reader = new Utf8JsonReader(source[Start..End], ReaderOptions);
             reader.Read();
             return reader.GetString()!;

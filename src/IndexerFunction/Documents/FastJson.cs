@@ -10,8 +10,8 @@ namespace IndexerFunction.Documents;
 /// <summary>
 /// Validating steps over JSON as the Collector writes it, for the message reader's fast path: each takes the
 /// position where a token starts and returns the position just after what it read, or -1 to give up. It gives up
-/// on anything not JSON and on JSON it leaves to <see cref="Utf8JsonReader"/> (a <c>\u</c> escape, text that is
-/// not valid UTF-8, nesting deeper than <see cref="MaxDepth"/>); the caller then reads the input with the reader,
+/// on anything not JSON and on JSON it leaves to <see cref="Utf8JsonReader"/> (a <c>\u</c> escape of a surrogate,
+/// text that is not valid UTF-8, nesting deeper than <see cref="MaxDepth"/>); the caller then reads the input with the reader,
 /// whose answer counts. So what these steps accept is a subset of what the reader accepts, never more: that is
 /// the whole of their contract, and what the differential tests check.
 /// </summary>
@@ -35,8 +35,8 @@ internal static class FastJson
     public static bool Is(ReadOnlySpan<byte> json, int at, byte b) => (uint)at < (uint)json.Length && json[at] == b;
 
     /// <summary>
-    /// A string token starting at its opening quote; <paramref name="escaped"/> when it holds a short escape
-    /// (<c>\"</c>, <c>\n</c>, …). Sixteen bytes are looked at together for a quote, a backslash, a control byte
+    /// A string token starting at its opening quote; <paramref name="escaped"/> when it holds an escape
+    /// (<c>\"</c>, <c>\n</c>, <c>\u003c</c>, …). Sixteen bytes are looked at together for a quote, a backslash, a control byte
     /// or, until one is met, a byte that is not ASCII (then the string's UTF-8 is checked once at its end).
     /// </summary>
     public static int String(ReadOnlySpan<byte> json, int at, out bool escaped)
@@ -87,18 +87,40 @@ internal static class FastJson
                 continue;
             }
 
-            // A control byte is not JSON; \u is left to the reader (it checks what the four digits make).
-            if (b != '\\' || position + 1 >= json.Length
-                || json[position + 1] is not ((byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t'))
+            // A control byte is not JSON. Of the \u escapes, one that names a surrogate is left to the reader (a pair
+            // must be whole); the rest are the ones the API server's encoder writes for <, >, & and U+2028/U+2029.
+            var length = b != '\\' || position + 1 >= json.Length ? 0
+                : json[position + 1] is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t' ? 2
+                : json[position + 1] == 'u' && position + 6 < json.Length && Hex4(json.Slice(position + 2, 4)) is >= 0 and (< 0xD800 or > 0xDFFF) ? 6
+                : 0;
+            if (length == 0)
             {
                 return -1;
             }
 
             escaped = true;
-            position += 2;
+            position += length;
         }
 
         return ascii || Utf8.IsValid(json[(at + 1)..position]) ? position + 1 : -1;
+    }
+
+    /// <summary>The value of four hex digits; -1 when one is not a hex digit.</summary>
+    private static int Hex4(ReadOnlySpan<byte> digits)
+    {
+        var value = 0;
+        foreach (var d in digits)
+        {
+            var digit = d - (uint)'0' <= 9 ? d - '0' : (d | 0x20) - (uint)'a' <= 5 ? (d | 0x20) - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return -1;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        return value;
     }
 
     /// <summary>Any value starting at <paramref name="at"/> (no white space before it), nested <paramref name="depth"/> deep.</summary>

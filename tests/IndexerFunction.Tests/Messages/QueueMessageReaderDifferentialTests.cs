@@ -55,6 +55,9 @@ public sealed class QueueMessageReaderDifferentialTests
     [InlineData("{\"schema\":\"eks-\\u0065vents/v1\",\"clusterName\":\"\\u0063\",\"events\":[{\"kind\":\"\\u0045vent\",\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"type\":\"W\\u0061rning\",\"reason\":\"BackOff\"}]}")]
     [InlineData("{\"kind\":\"Event\",\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"type\":\"Warning\",\"reason\":\"FailedMount\",\"events\":[1]}")]
     [InlineData("{\"kind\":\"List\",\"items\":[{\"kind\":\"Event\",\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"}},[]]}")]
+    [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"\\u003cnone\\u003e \\u0026 \\u2028\",\"reason\":\"\\u0042ackOff\",\"type\":\"Warning\"}]}")]
+    [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"lone \\ud800 surrogate\"}]}")]
+    [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\\ud83d\\ude80\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"\\u00zz\"}]}")]
     [InlineData("{\"schema\":null}")]
     [InlineData("{\"schema\":{\"v\":1},\"events\":[]}")]
     [InlineData("[{\"schema\":\"eks-events/v1\"}")]
@@ -67,7 +70,8 @@ public sealed class QueueMessageReaderDifferentialTests
     /// <summary>
     /// The reader's fast path takes the envelope exactly as the Collector writes it (compact, schema, clusterName,
     /// events) and leaves anything it does not handle to the reader. Here such envelopes, with realistic events
-    /// (short escapes, text that is not ASCII, labels, managedFields, numbers of every form), are sent whole or with
+    /// (short escapes, <c>\u</c> escapes as Go's encoder writes them or of everything, text that is not ASCII, labels,
+    /// managedFields, numbers of every form), are sent whole or with
     /// one change where it breaks or bends the JSON: a byte replaced, deleted or inserted (a quote, a backslash, a
     /// digit, a bracket, a control byte, a byte that is not UTF-8...), or the body cut short. Whatever the fast path
     /// makes of each, the outcome must be the one a parse of the whole body gives.
@@ -143,8 +147,23 @@ public sealed class QueueMessageReaderDifferentialTests
             envelope.Remove("clusterName");
         }
 
-        return Encoding.UTF8.GetBytes(envelope.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        switch (random.Next(3))
+        {
+            case 0:
+                // As the Collector passes events on when the API server wrote only short escapes.
+                return Encoding.UTF8.GetBytes(envelope.ToJsonString(Relaxed));
+            case 1:
+                // As Go's encoder (the API server's) writes text: <, > and & and U+2028/U+2029 as \u escapes.
+                var text = new StringBuilder(envelope.ToJsonString(Relaxed));
+                text.Replace("<", "\\u003c").Replace(">", "\\u003e").Replace("&", "\\u0026").Replace("\u2028", "\\u2028").Replace("\u2029", "\\u2029");
+                return Encoding.UTF8.GetBytes(text.ToString());
+            default:
+                // Everything but ASCII letters and digits escaped, surrogate pairs too.
+                return Encoding.UTF8.GetBytes(envelope.ToJsonString());
+        }
     }
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] CleanPieces = ["a", "b", "z", " ", "0", "\u00e9", "\u6f22", "\ud83d\ude80", "\n", "\t", "\"", "\\", "/", "<", "&", "MountVolume.SetUp failed for volume \"secret\""];
 

@@ -1,16 +1,30 @@
 using System.Globalization;
-using System.Net.Http.Headers;
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using Shared.Contract.Settings;
 
 namespace Functions.Runtime;
 
 /// <summary>The Runtime API over HTTP at <c>http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/</c>.</summary>
+/// <remarks>
+/// Its calls complete before they return: each one is a blocking exchange on one kept-alive connection
+/// (<see cref="RuntimeApiConnection"/>), made on the thread that runs the invocation loop. Nothing else in
+/// a Lambda process runs between invocations, and the loop asks for the next event only after the previous
+/// one is answered, so there is nothing for that thread to do meanwhile. Cancelling the token aborts a call
+/// that is waiting.
+/// </remarks>
 public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
 {
+    private const string BasePath = "/2018-06-01/";
     private const string ErrorContentType = "application/vnd.aws.lambda.error+json";
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
-    private readonly HttpClient _http;
+    private const string RequestIdHeader = "Lambda-Runtime-Aws-Request-Id";
+    private const string DeadlineHeader = "Lambda-Runtime-Deadline-Ms";
+    private const string FunctionArnHeader = "Lambda-Runtime-Invoked-Function-Arn";
+    private const string TraceIdHeader = "Lambda-Runtime-Trace-Id";
+    private static readonly string[] NextHeaders = [RequestIdHeader, DeadlineHeader, FunctionArnHeader, TraceIdHeader];
+    private readonly RuntimeApiConnection _connection;
     private readonly TimeProvider _time;
     private readonly string _functionName;
 
@@ -19,57 +33,53 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
     // for the next only after the previous one's response is sent.
     private byte[] _payload = new byte[64 * 1024];
 
+    // The body of an answer to a POST (a short status document), read to keep the connection usable.
+    private byte[] _answer = new byte[1024];
+
     /// <summary>Creates a client for the API at <paramref name="hostAndPort"/>.</summary>
     public HttpRuntimeApiClient(string hostAndPort, string functionName, TimeProvider time)
     {
+        _connection = new RuntimeApiConnection(hostAndPort);
         _time = time;
         _functionName = functionName;
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) })
-        {
-            BaseAddress = new Uri($"http://{hostAndPort}/2018-06-01/"),
-            // `next` blocks until an event arrives, which may take as long as the environment stays frozen.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
     }
 
     /// <inheritdoc />
-    public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
+    public Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri("runtime/invocation/next", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        var payload = await ReadPayloadAsync(response.Content, cancellationToken);
-        var headers = response.Headers;
-        var requestId = Header(headers, "Lambda-Runtime-Aws-Request-Id")
+        // `next` blocks until an event arrives, which may take as long as the environment stays frozen.
+        var head = _connection.Exchange("GET", BasePath + "runtime/invocation/next", string.Empty, [], NextHeaders, ref _payload, out var length, cancellationToken);
+        EnsureSuccess(head, "GET runtime/invocation/next", _payload.AsSpan(0, length));
+        var fields = head.Fields;
+        var requestId = fields.GetValueOrDefault(RequestIdHeader)
             ?? throw new InvalidOperationException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");
-        var deadline = long.TryParse(Header(headers, "Lambda-Runtime-Deadline-Ms"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+        var deadline = long.TryParse(fields.GetValueOrDefault(DeadlineHeader), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : _time.GetUtcNow().AddMinutes(15); // The API always sends it; 15 min is Lambda's longest timeout.
-        return new Invocation(payload, new LambdaContext(_time)
+        return Task.FromResult(new Invocation(new ReadOnlyMemory<byte>(_payload, 0, length), new LambdaContext(_time)
         {
             AwsRequestId = requestId,
             Deadline = deadline,
-            InvokedFunctionArn = Header(headers, "Lambda-Runtime-Invoked-Function-Arn") ?? string.Empty,
-            TraceId = Header(headers, "Lambda-Runtime-Trace-Id") ?? string.Empty,
+            InvokedFunctionArn = fields.GetValueOrDefault(FunctionArnHeader) ?? string.Empty,
+            TraceId = fields.GetValueOrDefault(TraceIdHeader) ?? string.Empty,
             FunctionName = _functionName,
-        });
+        }));
     }
 
     /// <inheritdoc />
-    public async Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
+    public Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
     {
-        using var content = new ReadOnlyMemoryContent(response);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var result = await _http.PostAsync(new Uri($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", UriKind.Relative), content, cancellationToken);
-        result.EnsureSuccessStatusCode();
+        Post($"runtime/invocation/{Uri.EscapeDataString(requestId)}/response", "Content-Type: application/json\r\n", response.Span, cancellationToken);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task ReportInvocationErrorAsync(string requestId, LambdaError error, CancellationToken cancellationToken) =>
-        PostErrorAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", error, cancellationToken);
+        PostError($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", error, cancellationToken);
 
     /// <inheritdoc />
     public Task ReportInitErrorAsync(LambdaError error, CancellationToken cancellationToken) =>
-        PostErrorAsync("runtime/init/error", error, cancellationToken);
+        PostError("runtime/init/error", error, cancellationToken);
 
     /// <summary>Creates the client from <c>AWS_LAMBDA_RUNTIME_API</c>, or returns null outside Lambda.</summary>
     public static HttpRuntimeApiClient? FromEnvironment(IEnvironmentVariables environment, TimeProvider time)
@@ -77,55 +87,48 @@ public sealed class HttpRuntimeApiClient : IRuntimeApiClient, IDisposable
         var api = environment.Get(EnvironmentVariableNames.RuntimeApi);
         return string.IsNullOrWhiteSpace(api)
             ? null
-            : new HttpRuntimeApiClient(api, environment.Get(EnvironmentVariableNames.FunctionName) ?? string.Empty, time);
+            : new HttpRuntimeApiClient(api.Trim(), environment.Get(EnvironmentVariableNames.FunctionName) ?? string.Empty, time);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _connection.Dispose();
 
-    /// <summary>
-    /// Reads the event into the reused buffer, sized up front from Content-Length (which the Runtime API
-    /// sends): a read as large as the connection's own buffer goes from the socket straight into ours,
-    /// where copying the content through a stream would move every byte once more. Without the header it
-    /// grows as it reads.
-    /// </summary>
-    private async Task<ReadOnlyMemory<byte>> ReadPayloadAsync(HttpContent content, CancellationToken cancellationToken)
+    private Task PostError(string path, LambdaError error, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } announced && announced < Array.MaxLength && announced + 1 > _payload.Length)
-        {
-            // One byte more than announced, so the read that finds the end never has to grow the buffer.
-            _payload = new byte[announced + 1];
-        }
-
-        using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var length = 0;
-        while (true)
-        {
-            if (length == _payload.Length)
-            {
-                Array.Resize(ref _payload, (int)Math.Min(Array.MaxLength, 2L * _payload.Length));
-            }
-
-            var read = await stream.ReadAsync(_payload.AsMemory(length), cancellationToken);
-            if (read == 0)
-            {
-                return new ReadOnlyMemory<byte>(_payload, 0, length);
-            }
-
-            length += read;
-        }
+        var headers = $"Content-Type: {ErrorContentType}\r\n{ErrorTypeHeader}: {HeaderValue(error.ErrorType)}\r\n";
+        Post(path, headers, JsonSerializer.SerializeToUtf8Bytes(error, RuntimeJsonContext.Default.LambdaError), cancellationToken);
+        return Task.CompletedTask;
     }
 
-    private async Task PostErrorAsync(string path, LambdaError error, CancellationToken cancellationToken)
+    private void Post(string path, string headers, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, RuntimeJsonContext.Default.LambdaError));
-        content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
-        request.Headers.TryAddWithoutValidation(ErrorTypeHeader, error.ErrorType);
-        using var result = await _http.SendAsync(request, cancellationToken);
-        result.EnsureSuccessStatusCode();
+        var head = _connection.Exchange("POST", BasePath + path, headers, body, [], ref _answer, out var length, cancellationToken);
+        EnsureSuccess(head, "POST " + path, _answer.AsSpan(0, length));
     }
 
-    private static string? Header(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    /// <summary>What the API said when it refused a call (e.g. 413 for a response too large, with its own message).</summary>
+    private static void EnsureSuccess(RuntimeApiConnection.Head head, string call, ReadOnlySpan<byte> body)
+    {
+        if (head.Status is >= 200 and < 300)
+        {
+            return;
+        }
+
+        var said = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)]);
+        throw new HttpRequestException(
+            HttpRequestError.Unknown,
+            $"The Runtime API answered {call} with {head.Status} {head.Reason}{(said.Length == 0 ? string.Empty : ": " + said)}",
+            null,
+            (HttpStatusCode)head.Status);
+    }
+
+    /// <summary>An error type as a header value: printable ASCII only, so it cannot end the header or start another.</summary>
+    private static string HeaderValue(string? value) =>
+        string.Create(value?.Length ?? 0, value, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = text![i] is >= ' ' and <= '~' ? text[i] : '?';
+            }
+        });
 }

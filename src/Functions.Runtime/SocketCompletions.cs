@@ -13,8 +13,9 @@ namespace Functions.Runtime;
 /// more work before it sleeps; measured at one line per delivery that spinning and waking was a large part of
 /// the process's CPU (docs/performance.md, "Per invocation, process level"). Inline, the socket thread runs
 /// the invocation itself, so one thread wakes per I/O and none spins. What inlining risks elsewhere, a
-/// continuation that blocks and so stalls every other socket, cannot happen here: nothing in the functions
-/// waits synchronously for I/O, and there is no second invocation to stall.
+/// continuation that blocks and so stalls every other socket, cannot happen here: the one blocking wait is
+/// the Runtime API client's (<see cref="HttpRuntimeApiClient"/>), made by the loop only when the invocation
+/// before has been answered and nothing else is in flight, and there is no second invocation to stall.
 /// .NET reads the switch from the environment once, when the first socket is used, which is why it is an
 /// environment variable set here. A value the function's configuration sets (e.g. <c>0</c>) is left as it is.
 /// </remarks>

@@ -122,4 +122,65 @@ public sealed class JsonStringUnescaperTests
             Assert.Equal(0, consumed);
         }
     }
+    public static TheoryData<int> Seeds() => TestSupport.PropertySeeds.First(40);
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Unescape_DenseEscapesAndOneByteInserted_SameOutcomeAsTheReader(int seed)
+    {
+        // Strings thick with what a body escapes (quotes, above all), written by three encoders, each read
+        // whole and then with one ASCII byte inserted anywhere: the unescaper must agree with Utf8JsonReader on
+        // where the string ends, on its text, and on whether it is valid.
+        var random = new Random(seed);
+        string[] pieces = ["\"", "\\", "a", "key", "\":\"", "é", "🚀", "\n", "\u0001", "/", "<&>", "xxxxxxxxxxxxxxxxxx"];
+        var encoders = new[] { System.Text.Encodings.Web.JavaScriptEncoder.Default, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        for (var round = 0; round < 60; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 80)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var literal = random.Next(3) == 2
+                ? Encoding.UTF8.GetBytes("\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\u0001", "\\u0001", StringComparison.Ordinal) + "\"")
+                : JsonSerializer.SerializeToUtf8Bytes(text, new JsonSerializerOptions { Encoder = encoders[random.Next(2)] });
+            var json = Encoding.UTF8.GetBytes(new string(' ', random.Next(0, 16))).Concat(literal).Concat(Encoding.UTF8.GetBytes(After)).ToArray();
+            var start = Array.IndexOf(json, (byte)'"');
+            AssertAgrees(json, start, $"seed {seed}, round {round}, whole");
+
+            // Not inside a multi-byte character: UTF-8 is checked where the body is read, not here.
+            var at = random.Next(start + 1, json.Length);
+            while (json[at] is >= 0x80 and < 0xC0)
+            {
+                at--;
+            }
+
+            byte[] inserted = [(byte)'"', (byte)'\\', (byte)'u', (byte)'\n', (byte)'x'];
+            var mutated = json[..at].Append(inserted[random.Next(inserted.Length)]).Concat(json[at..]).ToArray();
+            AssertAgrees(mutated, start, $"seed {seed}, round {round}, byte inserted at {at}");
+        }
+    }
+
+    private static void AssertAgrees(byte[] json, int start, string because)
+    {
+        var destination = new byte[json.Length];
+        var consumed = JsonStringUnescaper.Unescape(json.AsSpan(start + 1), destination, out var written, out var problem);
+        var reader = new Utf8JsonReader(json.AsSpan(start));
+        string? expected;
+        try
+        {
+            reader.Read();
+            expected = reader.GetString();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            expected = null;
+        }
+
+        if (expected is null)
+        {
+            Assert.True(problem is not null || consumed == 0, $"{because}: the reader refuses {Encoding.UTF8.GetString(json)} but the unescaper did not");
+            return;
+        }
+
+        Assert.True(problem is null, $"{because}: {problem}");
+        Assert.Equal((int)reader.BytesConsumed - 1, consumed);
+        Assert.Equal(expected, Encoding.UTF8.GetString(destination, 0, written));
+    }
 }

@@ -61,7 +61,11 @@ public sealed partial class SqsBatchHandler(
     private readonly List<BulkItem> _items = [];
     private readonly List<int> _firstCarriers = [];
     private readonly List<(int Item, int Message)> _otherCarriers = [];
-    private readonly Dictionary<(string Index, string Id), int> _slots = [];
+    // Keyed by id alone: a string key gets .NET's fast string hashing (randomized only if collisions pile up),
+    // where a tuple of two strings is hashed with Marvin twice for every event. The same id in a second index
+    // (an event that moved to another day's index) is the rare case, kept in the tuple-keyed map.
+    private readonly Dictionary<string, int> _slots = [];
+    private readonly Dictionary<(string Index, string Id), int> _slotsInOtherIndices = [];
     private readonly WarningEventCounter _warnings = new();
     private readonly ArrayBufferWriter<byte> _metricLines = new(2048);
     private readonly string _defaultClusterName = settings.Function.ClusterName;
@@ -108,6 +112,7 @@ public sealed partial class SqsBatchHandler(
         _firstCarriers.Clear();
         _otherCarriers.Clear();
         _slots.Clear();
+        _slotsInOtherIndices.Clear();
         _warnings.Clear();
         for (var m = 0; m < records.Count; m++)
         {
@@ -273,7 +278,12 @@ public sealed partial class SqsBatchHandler(
     /// <summary>Adds the document carried by message <paramref name="message"/>, or keeps the newer copy of one already added.</summary>
     private void Add(BulkItem item, int message, int warningTag)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, (item.Index, item.Id), out var seen);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, item.Id, out var seen);
+        if (seen && !string.Equals(_items[slot].Index, item.Index, StringComparison.Ordinal))
+        {
+            slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotsInOtherIndices, (item.Index, item.Id), out seen);
+        }
+
         if (!seen)
         {
             slot = _items.Count;

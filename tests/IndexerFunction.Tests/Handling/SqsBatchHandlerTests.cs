@@ -113,6 +113,23 @@ public sealed class SqsBatchHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_OneUidInTwoDailyIndices_EachIndexGetsItsNewestCopy()
+    {
+        // A uid is one document per index: copies created on different days (a producer that rewrote the
+        // creation time) land in two daily indices, and deduplication must not fold one into the other.
+        var response = await HandleAsync(Batch(
+            Envelope("c", Event("e", 100, message: "day 1, v100", created: "2024-06-01T23:59:59Z")),
+            Envelope("c", Event("e", 200, message: "day 2, v200", created: "2024-06-02T00:00:01Z")),
+            Envelope("c", Event("e", 300, message: "day 1, v300", created: "2024-06-01T23:59:59Z")),
+            Envelope("c", Event("e", 150, message: "day 2, v150", created: "2024-06-02T00:00:01Z"))));
+
+        Assert.Empty(response.BatchItemFailures);
+        Assert.Equal("day 1, v300", _domain.TryGet("eks-kubernetes-events-2024.06.01", "e")!.Source.GetProperty("message").GetString());
+        Assert.Equal("day 2, v200", _domain.TryGet("eks-kubernetes-events-2024.06.02", "e")!.Source.GetProperty("message").GetString());
+        Assert.Equal(2, _domain.Documents("eks-kubernetes-events-*").Count);
+    }
+
+    [Fact]
     public async Task HandleAsync_LateOlderCopyAfterNewer_IsASuccessAndDoesNotOverwrite()
     {
         await HandleAsync(Batch(Envelope("c", Event("e", 500, message: "newest", count: 5))));

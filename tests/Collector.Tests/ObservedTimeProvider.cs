@@ -40,26 +40,41 @@ internal sealed class ObservedTimeProvider(FakeTimeProvider fake) : TimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new TrackedTimer(this, state is Task);
-        tracked.Arm(dueTime);
+        // The fake timer exists before the wait is seen as pending (both under the gate, which the test's reads
+        // take too): a test that sees the wait and advances the clock must fire it. Listed first and created
+        // after, a wait seen by a test that advanced in between would be due a whole step later, and never fire.
         lock (_gate)
         {
-            _timers.Add(tracked);
+            tracked.Inner = fake.CreateTimer(
+                s =>
+                {
+                    lock (_gate)
+                    {
+                        tracked.Fired = true;
+                        tracked.Arm(period);
+                        if (period == Timeout.InfiniteTimeSpan)
+                        {
+                            _timers.Remove(tracked);
+                        }
+                    }
+
+                    callback(s);
+                },
+                state,
+                dueTime,
+                period);
+            // A timer due at once may have fired inside CreateTimer, on this thread (the gate lets it in).
+            if (!tracked.Fired)
+            {
+                tracked.Arm(dueTime);
+                _timers.Add(tracked);
+            }
+            else if (period != Timeout.InfiniteTimeSpan)
+            {
+                _timers.Add(tracked);
+            }
         }
 
-        tracked.Inner = fake.CreateTimer(
-            s =>
-            {
-                tracked.Arm(period);
-                if (period == Timeout.InfiniteTimeSpan)
-                {
-                    Forget(tracked);
-                }
-
-                callback(s);
-            },
-            state,
-            dueTime,
-            period);
         return tracked;
     }
 
@@ -87,6 +102,9 @@ internal sealed class ObservedTimeProvider(FakeTimeProvider fake) : TimeProvider
 
         public bool IsDelay { get; } = isDelay;
 
+        /// <summary>True once the timer has fired.</summary>
+        public bool Fired { get; set; }
+
         /// <summary>True once <see cref="Change"/> was called (CancelAfter on a token source).</summary>
         public bool Changed { get; private set; }
 
@@ -97,9 +115,14 @@ internal sealed class ObservedTimeProvider(FakeTimeProvider fake) : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Changed = true;
-            Arm(dueTime);
-            return Inner!.Change(dueTime, period);
+            // As when created: the fake timer is moved before the new wait can be seen.
+            lock (owner._gate)
+            {
+                var changed = Inner!.Change(dueTime, period);
+                Changed = true;
+                Arm(dueTime);
+                return changed;
+            }
         }
 
         public void Dispose()

@@ -20,11 +20,6 @@ internal static class FastJson
     /// <summary>Half the reader's limit (<see cref="EventDocumentBuilder.ReaderOptions"/>): deeper input is left to the reader.</summary>
     public const int MaxDepth = 64;
 
-    private static readonly Vector128<byte> Quote = Vector128.Create((byte)'"');
-    private static readonly Vector128<byte> Backslash = Vector128.Create((byte)'\\');
-    private static readonly Vector128<byte> Space = Vector128.Create((byte)' ');
-    private static readonly Vector128<sbyte> SignedSpace = Vector128.Create((sbyte)' '); // below it as signed: a control byte or not ASCII
-
     /// <summary>The first position at or after <paramref name="at"/> that is not JSON white space.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int WhiteSpace(ReadOnlySpan<byte> json, int at) =>
@@ -41,17 +36,49 @@ internal static class FastJson
     /// </summary>
     public static int String(ReadOnlySpan<byte> json, int at, out bool escaped)
     {
+        // Most strings are ASCII without escapes and end in their first or second block: that path has no
+        // state to keep (the constants are built in registers, not read from static fields), and anything
+        // else continues in StringFrom from the special byte found.
+        escaped = false;
+        var position = at + 1;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref var first = ref MemoryMarshal.GetReference(json);
+            while (position <= json.Length - Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref first, (nuint)position);
+                var special = Vector128.Equals(block, Vector128.Create((byte)'"')) | Vector128.Equals(block, Vector128.Create((byte)'\\'))
+                    | Vector128.LessThan(block.AsSByte(), Vector128.Create((sbyte)' ')).AsByte(); // signed: a control byte or not ASCII
+                var mask = special.ExtractMostSignificantBits();
+                if (mask != 0)
+                {
+                    position += BitOperations.TrailingZeroCount(mask);
+                    return Unsafe.Add(ref first, position) == '"' ? position + 1 : StringFrom(json, at, position, out escaped);
+                }
+
+                position += Vector128<byte>.Count;
+            }
+        }
+
+        return StringFrom(json, at, position, out escaped);
+    }
+
+    /// <summary>
+    /// <see cref="String"/> from <paramref name="position"/> on, where an escape, a byte that is not ASCII or a
+    /// control byte may stand, or the input's last bytes begin.
+    /// </summary>
+    private static int StringFrom(ReadOnlySpan<byte> json, int at, int position, out bool escaped)
+    {
         escaped = false;
         ref var first = ref MemoryMarshal.GetReference(json);
         var ascii = true;
-        var position = at + 1;
         while (true)
         {
             if (Vector128.IsHardwareAccelerated && position + Vector128<byte>.Count <= json.Length)
             {
                 var block = Vector128.LoadUnsafe(ref first, (nuint)position);
-                var special = Vector128.Equals(block, Quote) | Vector128.Equals(block, Backslash)
-                    | (ascii ? Vector128.LessThan(block.AsSByte(), SignedSpace).AsByte() : Vector128.LessThan(block, Space));
+                var special = Vector128.Equals(block, Vector128.Create((byte)'"')) | Vector128.Equals(block, Vector128.Create((byte)'\\'))
+                    | (ascii ? Vector128.LessThan(block.AsSByte(), Vector128.Create((sbyte)' ')).AsByte() : Vector128.LessThan(block, Vector128.Create((byte)' ')));
                 var mask = special.ExtractMostSignificantBits();
                 if (mask == 0)
                 {

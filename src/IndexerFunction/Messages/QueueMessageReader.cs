@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using IndexerFunction.Documents;
 using IndexerFunction.Metrics;
+using Shared.Contract;
 using Shared.Contract.Queue;
 
 namespace IndexerFunction.Messages;
@@ -36,7 +37,14 @@ public sealed class QueueMessageReader(EventDocumentBuilder documents)
     private static readonly byte[] ClusterNameName = Encoding.UTF8.GetBytes(QueueContract.ClusterNameProperty);
     private static readonly byte[] EventsName = Encoding.UTF8.GetBytes(QueueContract.EventsProperty);
 
+    // The longest reason the metric can name, quotes included; a longer one counts as Other and is not kept.
+    private const int MaxKeptReasonBytes = WarningMetric.MaxReasonChars + 2;
+
     private readonly List<QueueEvent> _events = [];
+    private readonly byte[] _lastRawReason = new byte[MaxKeptReasonBytes];
+    private int _lastRawReasonLength;
+    private WarningReasons? _lastReasons;
+    private string _lastReasonName = string.Empty;
 
     /// <summary>The cluster of the body read last (its envelope's, else the attribute's, else the setting's); may be empty.</summary>
     public string ClusterName { get; private set; } = string.Empty;
@@ -364,7 +372,30 @@ public sealed class QueueMessageReader(EventDocumentBuilder documents)
     private QueueEvent Build(ReadOnlySpan<byte> source, string cluster, WarningReasons reasons, ArrayBufferWriter<byte> output)
     {
         var item = documents.Build(source, cluster, output, out var problem);
-        return new QueueEvent(item, problem, item is not null && documents.IsWarning(source) ? reasons.NameOf(documents.RawReason(source)) : null);
+        return new QueueEvent(item, problem, item is not null && documents.IsWarning(source) ? WarningName(documents.RawReason(source), reasons) : null);
+    }
+
+    /// <summary>
+    /// <see cref="WarningReasons.NameOf"/>, kept for the last reason: Warning events come in bursts of one reason
+    /// (a crash-looping pod's <c>BackOff</c>), so most are named by a comparison of their raw bytes.
+    /// </summary>
+    private string WarningName(ReadOnlySpan<byte> rawReason, WarningReasons reasons)
+    {
+        if (ReferenceEquals(reasons, _lastReasons) && rawReason.SequenceEqual(_lastRawReason.AsSpan(0, _lastRawReasonLength)))
+        {
+            return _lastReasonName;
+        }
+
+        var name = reasons.NameOf(rawReason);
+        if (rawReason.Length <= MaxKeptReasonBytes)
+        {
+            _lastReasons = reasons;
+            rawReason.CopyTo(_lastRawReason);
+            _lastRawReasonLength = rawReason.Length;
+            _lastReasonName = name;
+        }
+
+        return name;
     }
 
     /// <summary>The envelope's <c>clusterName</c> when it is a non-empty string, else the fallback.</summary>

@@ -20,6 +20,11 @@ public sealed class WarningEventCounter
     private readonly Dictionary<(string Cluster, string Reason), int> _keyIndex = [];
     private readonly List<int> _counts = [];
 
+    // The last tag given, for the same strings: a burst of one reason from one message is tagged without hashing them.
+    private string? _lastClusterName;
+    private string? _lastReason;
+    private int _lastTag;
+
     /// <summary>Starts a new batch.</summary>
     public void Clear()
     {
@@ -27,6 +32,7 @@ public sealed class WarningEventCounter
         _keys.Clear();
         _keyIndex.Clear();
         _counts.Clear();
+        _lastClusterName = _lastReason = null;
     }
 
     /// <summary>The tag of an event: which (cluster, reason) it counts under, or -1 when it is not a Warning.</summary>
@@ -41,6 +47,11 @@ public sealed class WarningEventCounter
             return -1;
         }
 
+        if (ReferenceEquals(clusterName, _lastClusterName) && ReferenceEquals(warningReason, _lastReason))
+        {
+            return _lastTag;
+        }
+
         // CloudWatch refuses an empty dimension value; an event without a cluster is counted under "unknown".
         var cluster = clusterName.Length == 0 ? "unknown" : clusterName.Length > 255 ? clusterName[..255] : clusterName;
         var key = (cluster, warningReason);
@@ -52,6 +63,9 @@ public sealed class WarningEventCounter
             _counts.Add(0);
         }
 
+        _lastClusterName = clusterName;
+        _lastReason = warningReason;
+        _lastTag = index;
         return index;
     }
 

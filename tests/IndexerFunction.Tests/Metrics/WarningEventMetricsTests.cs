@@ -111,6 +111,28 @@ public sealed class WarningEventMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_ReasonsOfOneLengthInterleavedAndOneReasonInTwoClusters_EachCountedUnderItsOwnName()
+    {
+        // BackOff, Evicted and the unlisted Pulling are all seven letters, and the unlisted BackOf is written with an
+        // escape. Consecutive events differ only in their reason, and consecutive messages only in their cluster.
+        var counts = await HandleAsync(
+            Envelope("shop-prod", Warning("w1", 10, "BackOff"), Warning("w2", 11, "Evicted"), Warning("w3", 12, "BackOff"), Warning("w4", 13, "Pulling"), Warning("w5", 14, "Evicted"), Warning("w6", 15, @"Back\u004ff")),
+            Envelope("shop-staging", Warning("w7", 16, "Evicted"), Warning("w8", 17, "BackOff")),
+            Envelope("shop-prod", Warning("w9", 18, "BackOff")));
+
+        Assert.Equal(
+            new Dictionary<(string, string), double>
+            {
+                [("shop-prod", "BackOff")] = 3,
+                [("shop-prod", "Evicted")] = 2,
+                [("shop-prod", "Other")] = 2,
+                [("shop-staging", "Evicted")] = 1,
+                [("shop-staging", "BackOff")] = 1,
+            },
+            counts);
+    }
+
+    [Fact]
     public async Task HandleAsync_RedeliveredCopyOfAStoredVersion_CountsNothing()
     {
         Assert.Equal(1, (await HandleAsync(Envelope("shop-prod", Warning("w1", 10, "BackOff"))))[("shop-prod", "BackOff")]);

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Shared.Contract;
@@ -526,29 +529,20 @@ public sealed class EventDocumentBuilder(string indexPrefix)
             return null;
         }
 
-        int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
-        int hour = Digits(text, 11, 2), minute = Digits(text, 14, 2), second = Digits(text, 17, 2);
-        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+        int century = TwoDigits(text, 0), yearOfCentury = TwoDigits(text, 2), month = TwoDigits(text, 5), day = TwoDigits(text, 8);
+        int hour = TwoDigits(text, 11), minute = TwoDigits(text, 14), second = TwoDigits(text, 17);
+        var year = (century * 100) + yearOfCentury;
+        return century >= 0 && yearOfCentury >= 0 && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             && hour is >= 0 and <= 23 && minute is >= 0 and <= 59 && second is >= 0 and <= 59
                 ? new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero)
                 : null;
     }
 
-    /// <summary>The number <paramref name="count"/> ASCII digits at <paramref name="at"/> make; -1 when one is not a digit.</summary>
-    private static int Digits(ReadOnlySpan<byte> text, int at, int count)
+    /// <summary>The number the two ASCII digits at <paramref name="at"/> make; negative when one is not a digit.</summary>
+    private static int TwoDigits(ReadOnlySpan<byte> text, int at)
     {
-        var value = 0;
-        foreach (var b in text.Slice(at, count))
-        {
-            if (b - (uint)'0' > 9)
-            {
-                return -1;
-            }
-
-            value = (value * 10) + (b - '0');
-        }
-
-        return value;
+        uint tens = text[at] - (uint)'0', ones = text[at + 1] - (uint)'0';
+        return tens <= 9 && ones <= 9 ? (int)((tens * 10) + ones) : -1;
     }
 
     private void Reset(int eventStart)
@@ -658,24 +652,49 @@ public sealed class EventDocumentBuilder(string indexPrefix)
     /// </summary>
     private static bool NeedsNoRewrite(ReadOnlySpan<byte> raw)
     {
-        if (HasLayout(raw))
+        // One pass looks for both: a byte below 0x20 is layout, and the three keys end in s", which is rare
+        // in an event, so only where it occurs are the names compared.
+        ref var first = ref MemoryMarshal.GetReference(raw);
+        var at = 0;
+        if (Vector128.IsHardwareAccelerated)
         {
-            return false;
+            for (; at + Vector128<byte>.Count < raw.Length; at += Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref first, (nuint)at);
+                var next = Vector128.LoadUnsafe(ref first, (nuint)(at + 1));
+                var special = Vector128.LessThan(block, Vector128.Create((byte)0x20))
+                    | (Vector128.Equals(block, Vector128.Create((byte)'s')) & Vector128.Equals(next, Vector128.Create((byte)'"')));
+                for (var mask = special.ExtractMostSignificantBits(); mask != 0; mask &= mask - 1)
+                {
+                    if (!NoRewriteAt(raw, at + BitOperations.TrailingZeroCount(mask)))
+                    {
+                        return false;
+                    }
+                }
+            }
         }
 
-        // The three keys end in s", which is rare in an event: look only where it occurs.
-        var end = 0;
-        while (raw[end..].IndexOf("s\""u8) is var at and >= 0)
+        for (; at < raw.Length; at++)
         {
-            end += at + 2;
-            var upTo = raw[..end];
-            if (upTo.EndsWith("\"labels\""u8) || upTo.EndsWith("\"annotations\""u8) || upTo.EndsWith("\"managedFields\""u8))
+            if ((raw[at] < 0x20 || (raw[at] == 's' && at + 1 < raw.Length && raw[at + 1] == '"')) && !NoRewriteAt(raw, at))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>For <see cref="NeedsNoRewrite"/>: false when the byte at <paramref name="at"/> is layout or ends a key whose map changes.</summary>
+    private static bool NoRewriteAt(ReadOnlySpan<byte> raw, int at)
+    {
+        if (raw[at] < 0x20)
+        {
+            return false;
+        }
+
+        var upTo = raw[..(at + 2)];
+        return !(upTo.EndsWith("\"labels\""u8) || upTo.EndsWith("\"annotations\""u8) || upTo.EndsWith("\"managedFields\""u8));
     }
 
     /// <summary>

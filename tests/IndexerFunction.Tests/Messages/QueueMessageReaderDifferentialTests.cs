@@ -58,6 +58,7 @@ public sealed class QueueMessageReaderDifferentialTests
     [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"\\u003cnone\\u003e \\u0026 \\u2028\",\"reason\":\"\\u0042ackOff\",\"type\":\"Warning\"}]}")]
     [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"lone \\ud800 surrogate\"}]}")]
     [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\\ud83d\\ude80\",\"creationTimestamp\":\"2024-06-01T00:00:00Z\"},\"message\":\"\\u00zz\"}]}")]
+    [InlineData("{\"schema\":\"eks-events/v1\",\"clusterName\":\"c\",\"events\":[{\"metadata\":{\"uid\":\"u\",\"creationTimestamp\":\"20/4-06-01T00:00:00Z\"},\"lastTimestamp\":\"2024-06-01T00:00:00Z\"}]}")]
     [InlineData("{\"schema\":null}")]
     [InlineData("{\"schema\":{\"v\":1},\"events\":[]}")]
     [InlineData("[{\"schema\":\"eks-events/v1\"}")]
@@ -100,6 +101,55 @@ public sealed class QueueMessageReaderDifferentialTests
 
             AssertSame(reader, oracle, [.. body], random.Next(2) == 0 ? null : "from-attribute", $"seed {seed}, body {n}, {change}");
         }
+    }
+
+    /// <summary>
+    /// Times in the API server's shape (<c>2024-06-01T08:00:00Z</c>), which the fast path reads without the reader,
+    /// with the edges of every field (year 0000, month 13, February 29th in years that have it and years that do not,
+    /// hour 24, second 60) and now and then a digit that is not one. Each event's three times are drawn apart, so a
+    /// time the fast path took where the reader refuses it changes which one fills the others, or the day's index.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void TryRead_TimesInTheApiServersShape_SameOutcomeAsTheJsonDocumentReader(int seed)
+    {
+        var random = new Random(seed);
+        var reader = new QueueMessageReader(new EventDocumentBuilder("eks-kubernetes-events"));
+        var oracle = new JsonDocumentEventDocumentBuilder("eks-kubernetes-events");
+        for (var n = 0; n < 30; n++)
+        {
+            var events = new JsonArray();
+            for (var i = 0; i < 4; i++)
+            {
+                var evt = EventDocumentBuilderPropertyTests.Event(random, $"{seed}-{n}-{i}");
+                evt["message"] = "Back-off restarting failed container"; // nothing the fast path leaves to the reader
+                evt["metadata"]!["creationTimestamp"] = ApiServerShapedTime(random);
+                evt["firstTimestamp"] = ApiServerShapedTime(random);
+                evt["lastTimestamp"] = ApiServerShapedTime(random);
+                events.Add(evt);
+            }
+
+            var body = new JsonObject { ["schema"] = "eks-events/v1", ["clusterName"] = "prod-eu", ["events"] = events }.ToJsonString(Relaxed);
+            AssertSame(reader, oracle, Encoding.UTF8.GetBytes(body), null, $"seed {seed}, body {n}: {body}");
+        }
+    }
+
+    private static string ApiServerShapedTime(Random random)
+    {
+        string Pick(params string[] values) => values[random.Next(values.Length)];
+        var year = Pick("0000", "0001", "1900", "2000", "2023", "2024", "2100", "9999", $"{random.Next(10000):D4}");
+        var month = Pick("00", "01", "02", "12", "13", "99", $"{random.Next(100):D2}");
+        var day = Pick("00", "01", "28", "29", "30", "31", "32", $"{random.Next(100):D2}");
+        var time = $"{Pick("00", "23", "24", $"{random.Next(100):D2}")}:{Pick("00", "59", "60")}:{Pick("00", "59", "60", $"{random.Next(100):D2}")}";
+        var text = new StringBuilder($"{year}-{month}-{day}T{time}Z");
+        if (random.Next(3) == 0)
+        {
+            // One digit that is not one: a byte just outside '0'..'9', a letter, a space.
+            var digits = new[] { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+            text[digits[random.Next(digits.Length)]] = Pick("/", ":", "a", " ", "O")[0];
+        }
+
+        return text.ToString();
     }
 
     private static byte Odd(Random random) => OddBytes[random.Next(OddBytes.Length)];

@@ -8,8 +8,9 @@ using System.Text.Unicode;
 namespace Shared.OpenSearch;
 
 /// <summary>
-/// An NDJSON <c>_bulk</c> body built straight into one reusable byte buffer: an action line written by
-/// <see cref="Utf8JsonWriter"/>, then the document. No string is made on the way.
+/// An NDJSON <c>_bulk</c> body built straight into one reusable byte buffer: an action line (its fixed bytes
+/// and the index and id copied when they need no escaping, as all real ones, else written by
+/// <see cref="Utf8JsonWriter"/>), then the document. No string is made on the way.
 /// </summary>
 /// <remarks>
 /// Every document of both functions enters a request here, so this is where the body's one invariant is
@@ -33,6 +34,12 @@ public sealed class BulkRequestBody
     private static readonly JsonEncodedText VersionName = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText VersionTypeName = JsonEncodedText.Encode("version_type");
     private static readonly JsonEncodedText External = JsonEncodedText.Encode("external");
+
+    // Characters the writer (its default encoder) writes as they are, in names and ids, and that any index name uses.
+    private static readonly SearchValues<char> PlainChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:");
+
+    // The fixed bytes of the longest plain action line and a long's longest digits.
+    private const int PlainActionBytes = 96;
 
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _action = new(256);
@@ -74,20 +81,23 @@ public sealed class BulkRequestBody
         ArgumentNullException.ThrowIfNull(item);
         refusal = null;
         _action.ResetWrittenCount();
-        _writer.Reset(_action);
-        _writer.WriteStartObject();
-        _writer.WriteStartObject(IndexAction);
-        _writer.WriteString(IndexName, item.Index);
-        _writer.WriteString(IdName, item.Id);
-        if (item.ExternalVersion is { } version)
+        if (!TryWritePlainAction(item))
         {
-            _writer.WriteNumber(VersionName, version);
-            _writer.WriteString(VersionTypeName, External);
-        }
+            _writer.Reset(_action);
+            _writer.WriteStartObject();
+            _writer.WriteStartObject(IndexAction);
+            _writer.WriteString(IndexName, item.Index);
+            _writer.WriteString(IdName, item.Id);
+            if (item.ExternalVersion is { } version)
+            {
+                _writer.WriteNumber(VersionName, version);
+                _writer.WriteString(VersionTypeName, External);
+            }
 
-        _writer.WriteEndObject();
-        _writer.WriteEndObject();
-        _writer.Flush();
+            _writer.WriteEndObject();
+            _writer.WriteEndObject();
+            _writer.Flush();
+        }
 
         // The size as given: a document that gets compacted below only shrinks.
         var action = _action.WrittenCount;
@@ -112,6 +122,46 @@ public sealed class BulkRequestBody
         _body.Advance(action + 1 + length + 1);
         Count++;
         return BulkAppendResult.Appended;
+    }
+
+    /// <summary>
+    /// Writes the action line without the writer when the index and id are made of <see cref="PlainChars"/>,
+    /// as every index name and every id of both functions is: the bytes are the ones the writer would write,
+    /// with nothing to escape and no UTF-16 to transcode. False, having written nothing, otherwise.
+    /// </summary>
+    private bool TryWritePlainAction(BulkItem item)
+    {
+        var index = item.Index.AsSpan();
+        var id = item.Id.AsSpan();
+        if (index.ContainsAnyExcept(PlainChars) || id.ContainsAnyExcept(PlainChars))
+        {
+            return false;
+        }
+
+        var span = _action.GetSpan(PlainActionBytes + index.Length + id.Length);
+        var at = Put(span, 0, "{\"index\":{\"_index\":\""u8);
+        at += System.Text.Encoding.ASCII.GetBytes(index, span[at..]);
+        at = Put(span, at, "\",\"_id\":\""u8);
+        at += System.Text.Encoding.ASCII.GetBytes(id, span[at..]);
+        if (item.ExternalVersion is { } version)
+        {
+            at = Put(span, at, "\",\"version\":"u8);
+            System.Buffers.Text.Utf8Formatter.TryFormat(version, span[at..], out var digits);
+            at = Put(span, at + digits, ",\"version_type\":\"external\"}}"u8);
+        }
+        else
+        {
+            at = Put(span, at, "\"}}"u8);
+        }
+
+        _action.Advance(at);
+        return true;
+    }
+
+    private static int Put(Span<byte> span, int at, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(span[at..]);
+        return at + text.Length;
     }
 
     /// <summary>

@@ -67,6 +67,64 @@ public sealed class BulkRequestBodyTests
         Assert.Equal("we\"ird\nid", json.RootElement.GetProperty("index").GetProperty("_id").GetString());
     }
 
+    /// <summary>
+    /// Index names and ids of any characters, most of them the plain ones real names and ids use, some with a
+    /// character JSON or the writer's encoder escapes, or one that is not ASCII; versions at their edges. Each action
+    /// line must read back, by a JSON parser, as exactly the item's index, id and version, and be the bytes
+    /// <see cref="Utf8JsonWriter"/> writes for them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Append_IndexAndIdOfAnyCharacters_ActionLineReadsBackAsTheItemAndIsWhatTheWriterWrites(int seed)
+    {
+        var random = new Random(seed);
+        const string plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:";
+        string[] odd = ["\"", "\\", "/", "<", ">", "&", "'", "+", "`", " ", "\n", "\u0001", "\u007f", "\u00e9", "\u2028", "\ud83d\ude80", "%", "#"];
+        string Text() => string.Concat(Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(12) == 0 ? odd[random.Next(odd.Length)] : plain[random.Next(plain.Length)].ToString()));
+        long?[] versions = [null, 0, 1, 9, 10, long.MaxValue, long.MinValue, -1];
+        var body = new BulkRequestBody(64 * 1024 * 1024);
+        for (var n = 0; n < 100; n++)
+        {
+            var index = Text();
+            var id = Text();
+            var version = random.Next(3) == 0 ? versions[random.Next(versions.Length)] : random.NextInt64();
+            body.Clear();
+
+            Assert.Equal(BulkAppendResult.Appended, body.Append(new BulkItem(index, id, "{}"u8.ToArray()) { ExternalVersion = version }, out _));
+
+            var line = body.Memory.Span[..body.Memory.Span.IndexOf((byte)'\n')];
+            using (var json = JsonDocument.Parse(line.ToArray()))
+            {
+                var action = json.RootElement.GetProperty("index");
+                Assert.Equal(index, action.GetProperty("_index").GetString());
+                Assert.Equal(id, action.GetProperty("_id").GetString());
+                Assert.Equal(version, action.TryGetProperty("version", out var v) ? v.GetInt64() : null);
+                Assert.Equal(version is null ? null : "external", action.TryGetProperty("version_type", out var t) ? t.GetString() : null);
+            }
+
+            var expected = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(expected))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("index");
+                writer.WriteString("_index", index);
+                writer.WriteString("_id", id);
+                if (version is { } given)
+                {
+                    writer.WriteNumber("version", given);
+                    writer.WriteString("version_type", "external");
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            Assert.Equal(Encoding.UTF8.GetString(expected.ToArray()), Encoding.UTF8.GetString(line));
+        }
+    }
+
+    public static TheoryData<int> Seeds() => TestSupport.PropertySeeds.First(20);
+
     [Theory]
     [InlineData("{\n  \"kind\": \"Event\",\n  \"verb\": \"get\"\n}")]
     [InlineData("{\r\n\t\"kind\": \"Event\",\r\n\t\"verb\": \"get\"\r\n}\r\n")]
